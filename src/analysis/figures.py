@@ -1,0 +1,60 @@
+"""One figure style for every notebook, and saving figures reproducibly as PNG and SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files; notebooks display them inline themselves
+import matplotlib.pyplot as plt  # noqa: E402
+
+__all__ = ["STYLE", "PALETTE", "use_style", "save_figure"]
+
+#: Colour-blind-safe palette (Okabe and Ito), used in this order for groups.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
+)
+
+STYLE: dict[str, object] = {
+    "figure.figsize": (7.5, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    # Reproducible SVG: fixed ids and no date stamp.
+    "svg.hashsalt": "analysis",
+    "svg.fonttype": "none",
+}
+
+
+def use_style() -> None:
+    """Apply the project's figure style to matplotlib."""
+    plt.rcParams.update(STYLE)
+
+
+def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
+    """Save ``fig`` as ``<stem>.png`` and ``<stem>.svg`` with no timestamps, and return the paths.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; it should have a title that states the finding and labelled axes with units.
+    stem : Path
+        Path without extension.
+    """
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    with plt.rc_context({"svg.hashsalt": "analysis"}):
+        fig.savefig(png, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    return [png, svg]

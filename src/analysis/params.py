@@ -1,0 +1,311 @@
+"""Parameter files: schema, loading and checks made before any notebook runs.
+
+A run is described by one YAML file in ``params/``. :func:`load_params` reads it, rejects
+unknown keys (typos), wrong types, missing files and inconsistent column roles, and returns a
+:class:`RunParams` whose relative paths are resolved against the project root.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from analysis.contract import ROLES
+from analysis.errors import ParameterError
+
+__all__ = [
+    "RunParams",
+    "DataParams",
+    "TableParams",
+    "Intervention",
+    "load_params",
+    "project_root",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TableParams(_Strict):
+    """One input file and the mapping of contract roles to its column names."""
+
+    file: Path
+    columns: dict[str, str] = Field(default_factory=dict)
+    sheet: str | int | None = None
+
+
+class Intervention(_Strict):
+    """An intervention recorded in the people table: a 0/1 flag column and a start-date column."""
+
+    name: str
+    flag: str
+    date: str | None = None
+    label: str | None = None
+
+
+class DataParams(_Strict):
+    """The input data: its form, files, column roles and analysis columns."""
+
+    form: Literal["survival", "records"]
+    name: str = Field(description="Short name of the data set, shown in tables and titles.")
+    description: str = ""
+    survival: TableParams | None = None
+    people: TableParams | None = None
+    offences: TableParams | None = None
+    time_unit: Literal["days", "weeks", "months"] = "days"
+    treatment: str
+    treatment_labels: dict[int, str] = Field(default_factory=lambda: {0: "Comparison", 1: "Treated"})
+    covariates: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    extract_date: date | None = None
+    metadata: Path | None = None
+
+
+class MeasureParams(_Strict):
+    """Ministry of Justice proven-reoffending measure settings."""
+
+    follow_up_months: int = Field(12, ge=1, le=60)
+    waiting_months: int = Field(6, ge=0, le=24)
+
+
+class DisclosureParams(_Strict):
+    """Small-count suppression in published tables."""
+
+    min_cell: int = Field(5, ge=1)
+
+
+class RunParams(_Strict):
+    """Everything that defines one run."""
+
+    run_name: str
+    title: str = ""
+    seed: int = Field(2024, ge=0)
+    notebooks: list[str] | None = None
+    data: DataParams
+    measures: MeasureParams = MeasureParams()
+    disclosure: DisclosureParams = DisclosureParams()
+    source: Path | None = Field(None, exclude=True)
+    root: Path | None = Field(None, exclude=True)
+
+    @field_validator("run_name")
+    @classmethod
+    def _safe_run_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
+            raise ValueError("use letters, digits, '_', '-' or '.', starting with a letter or digit")
+        return v
+
+    def input_files(self) -> dict[str, Path]:
+        """Return the input files of the run by table name (absolute paths)."""
+        d = self.data
+        files = {
+            name: t.file
+            for name, t in (("survival", d.survival), ("people", d.people), ("offences", d.offences))
+            if t is not None
+        }
+        if d.metadata is not None:
+            files["metadata"] = d.metadata
+        return files
+
+    def resolved(self) -> dict[str, Any]:
+        """Return the parameters as plain JSON-ready data, paths relative to the project root."""
+        out = self.model_dump(mode="json", exclude={"source", "root"})
+
+        def rel(p: str | None) -> str | None:
+            if p is None or self.root is None:
+                return p
+            try:
+                return Path(p).relative_to(self.root).as_posix()
+            except ValueError:
+                return p
+
+        for table in ("survival", "people", "offences"):
+            if out["data"].get(table):
+                out["data"][table]["file"] = rel(out["data"][table]["file"])
+        out["data"]["metadata"] = rel(out["data"]["metadata"])
+        return out
+
+
+def project_root(start: Path | None = None) -> Path:
+    """Return the project root: the nearest directory at or above ``start`` holding ``pyproject.toml``.
+
+    Falls back to the current working directory when none is found.
+    """
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "pyproject.toml").is_file():
+            return d
+    return Path.cwd().resolve()
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Walk ``loc`` (without its last element) through nested models to list the keys allowed there."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        for cand in (ann, *getattr(ann, "__args__", ())):
+            inner = getattr(cand, "__args__", ())
+            for c in (cand, *inner):
+                if isinstance(c, type) and issubclass(c, BaseModel):
+                    current = c
+                    break
+            else:
+                continue
+            break
+    return list(getattr(current, "model_fields", {}))
+
+
+def _format_validation_error(err: ValidationError, source: Path) -> str:
+    lines = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        key = ".".join(str(p) for p in loc)
+        if e["type"] == "extra_forbidden":
+            allowed = [k for k in _allowed_keys(RunParams, loc) if k not in ("source", "root")]
+            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            lines.append(f"  {key}: unknown key{extra}; allowed here: {', '.join(allowed)}")
+        elif e["type"] == "missing":
+            lines.append(f"  {key}: required key is missing")
+        else:
+            lines.append(f"  {key}: {e['msg']} (got {type(e.get('input')).__name__})")
+    return f"{source}: invalid parameters\n" + "\n".join(lines)
+
+
+def _check_consistency(p: RunParams) -> list[str]:
+    """Check column roles, table presence and cross-references; return one message per problem."""
+    d = p.data
+    problems: list[str] = []
+    tables = ("survival",) if d.form == "survival" else ("people", "offences")
+    for other in ("survival", "people", "offences"):
+        if other not in tables and getattr(d, other) is not None:
+            problems.append(f"data.{other}: not used with data.form '{d.form}'; remove it")
+    for table in tables:
+        t: TableParams | None = getattr(d, table)
+        if t is None:
+            problems.append(f"data.{table}: required when data.form is '{d.form}'")
+            continue
+        roles = {r.name: r for r in ROLES[table]}
+        for role_name in t.columns:
+            if role_name not in roles:
+                hint = difflib.get_close_matches(role_name, list(roles), n=1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                problems.append(
+                    f"data.{table}.columns.{role_name}: unknown role{extra}; "
+                    f"roles of the {table} table: {', '.join(roles)}"
+                )
+        for r in roles.values():
+            if r.required and r.name not in t.columns:
+                problems.append(f"data.{table}.columns.{r.name}: required role is not mapped to a column")
+        seen: dict[str, str] = {}
+        for role_name, col in t.columns.items():
+            if col in seen:
+                problems.append(
+                    f"data.{table}.columns.{role_name}: column '{col}' is already mapped to role "
+                    f"'{seen[col]}'"
+                )
+            seen[col] = role_name
+    if d.form == "records" and d.people is not None:
+        if not {"date_of_birth", "age"} & set(d.people.columns):
+            problems.append("data.people.columns: map 'date_of_birth' or 'age' (one is required)")
+    if d.form == "records":
+        names = [i.name for i in d.interventions]
+        if d.treatment not in names:
+            problems.append(
+                f"data.treatment: '{d.treatment}' is not one of data.interventions "
+                f"({', '.join(names) or 'none given'})"
+            )
+        if len(set(names)) != len(names):
+            problems.append("data.interventions: intervention names must be unique")
+    if d.form == "survival" and d.interventions:
+        problems.append("data.interventions: only used with data.form 'records'")
+    if d.form == "records" and d.extract_date is None:
+        problems.append("data.extract_date: required with data.form 'records' (date the data were extracted)")
+    if d.treatment in d.covariates:
+        problems.append(f"data.covariates: contains the treatment column '{d.treatment}'")
+    if p.notebooks is not None and not p.notebooks:
+        problems.append("notebooks: give at least one notebook, or leave the key out to run all")
+    return problems
+
+
+def _resolve_paths(p: RunParams, root: Path) -> RunParams:
+    def res(path: Path) -> Path:
+        return path if path.is_absolute() else (root / path).resolve()
+
+    d = p.data
+    tables = {
+        name: t.model_copy(update={"file": res(t.file)})
+        for name, t in (("survival", d.survival), ("people", d.people), ("offences", d.offences))
+        if t is not None
+    }
+    meta = res(d.metadata) if d.metadata is not None else None
+    data = d.model_copy(update={**tables, "metadata": meta})
+    return p.model_copy(update={"data": data, "root": root})
+
+
+def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> RunParams:
+    """Read, check and resolve a parameter file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML parameter file.
+    overrides : dict, optional
+        Top-level keys replacing those of the file (e.g. ``{"run_name": "x"}``).
+
+    Returns
+    -------
+    RunParams
+        Checked parameters with absolute input paths.
+
+    Raises
+    ------
+    ParameterError
+        On an unreadable file, an unknown key, a wrong type, a missing input file or
+        inconsistent column roles; the message names the file and the key.
+    """
+    source = Path(path)
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{source}: parameter file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{source}: cannot read the parameter file ({exc.__class__.__name__})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"{source}: not valid YAML{where}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{source}: expected a mapping of keys to values at the top level")
+    raw = {**raw, **(overrides or {})}
+    try:
+        params = RunParams.model_validate(raw)
+    except ValidationError as err:
+        raise ParameterError(_format_validation_error(err, source)) from None
+    root = project_root(source.resolve().parent)
+    params = _resolve_paths(params, root).model_copy(update={"source": source.resolve()})
+    problems = _check_consistency(params)
+    for table, file in params.input_files().items():
+        key = "data.metadata" if table == "metadata" else f"data.{table}.file"
+        if not file.is_file():
+            problems.append(f"{key}: file not found: {file}")
+    if params.notebooks:
+        nb_dir = root / "notebooks"
+        for i, nb in enumerate(params.notebooks):
+            if not (nb_dir / f"{nb}.ipynb").is_file():
+                problems.append(f"notebooks.{i}: no notebook notebooks/{nb}.ipynb")
+    if problems:
+        raise ParameterError(f"{source}: invalid parameters\n" + "\n".join(f"  {m}" for m in problems))
+    return params

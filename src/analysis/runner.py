@@ -1,0 +1,204 @@
+"""Run the notebooks of an analysis in order with papermill and assemble the run's outputs.
+
+A run is written to a temporary folder beside its destination and moved into
+``outputs/<run-name>/`` only when every notebook has succeeded, so an earlier complete run is
+never lost. A failed run keeps its partly executed notebooks in ``outputs/<run-name>.failed/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import papermill as pm
+
+from analysis import manifest
+from analysis.params import RunParams
+from analysis.validation import load_data
+
+__all__ = ["RunFailed", "RunResult", "notebook_order", "run", "KERNEL", "NOTEBOOK_PARAMETERS"]
+
+#: The kernel every notebook runs on (nbval needs the same name in the notebooks' metadata).
+KERNEL = "python3"
+#: The parameters the runner injects; every notebook's ``parameters`` cell must define both.
+NOTEBOOK_PARAMETERS = ("params_file", "output_dir")
+
+
+class RunFailed(Exception):
+    """A notebook failed; the message names the notebook and the cell."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a finished run is and what it produced."""
+
+    path: Path
+    manifest: dict[str, Any]
+    results: dict[str, Any]
+
+
+def notebook_order(root: Path, names: list[str] | None = None) -> list[Path]:
+    """Return the notebooks to run: ``names`` in the order given, else every ``notebooks/NN_*.ipynb``."""
+    nb_dir = root / "notebooks"
+    if names:
+        return [nb_dir / f"{n}.ipynb" for n in names]
+    return sorted(p for p in nb_dir.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _check_parameters_cell(nb: Path) -> None:
+    declared = pm.inspect_notebook(str(nb))
+    missing = [p for p in NOTEBOOK_PARAMETERS if p not in declared]
+    if missing:
+        raise RunFailed(
+            f"{nb.name}: its cell tagged 'parameters' does not define {', '.join(missing)}"
+        )
+
+
+def _failure_message(nb: Path, err: pm.PapermillExecutionError) -> str:
+    return (
+        f"notebook {nb.name} failed in cell {err.cell_index} "
+        f"(execution count {err.exec_count}): {err.ename}: {err.evalue}"
+    )
+
+
+def _merge_results(tmp: Path, notebooks: list[Path]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for nb in notebooks:
+        frag = tmp / "results" / f"{nb.stem}.json"
+        if frag.is_file():
+            results[nb.stem] = json.loads(frag.read_text(encoding="utf-8"))
+    return results
+
+
+def _swap_into_place(tmp: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``tmp`` so that a complete run exists at every moment but one rename."""
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        dest.rename(old)
+        tmp.rename(dest)
+        shutil.rmtree(old)
+    else:
+        tmp.rename(dest)
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def run(
+    params: RunParams,
+    outputs_dir: Path | None = None,
+    log: TextIO = sys.stderr,
+    progress_bar: bool = True,
+) -> RunResult:
+    """Validate the data, execute the notebooks and move the complete run into place.
+
+    Parameters
+    ----------
+    params : RunParams
+        Checked parameters (see :func:`analysis.params.load_params`).
+    outputs_dir : Path, optional
+        Parent of the run folder; default ``<project root>/outputs``.
+    log : text stream
+        Where progress lines go.
+    progress_bar : bool
+        Show papermill's per-cell progress bar.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    analysis.errors.DataError
+        If the input data break the data contract (before any notebook runs).
+    RunFailed
+        If a notebook fails; the partial run is kept in ``<run-name>.failed``.
+    """
+    root = params.root or Path.cwd()
+    outputs_dir = Path(outputs_dir or root / "outputs").resolve()
+    notebooks = notebook_order(root, params.notebooks)
+    if not notebooks:
+        raise RunFailed(f"no notebooks found in {root / 'notebooks'}")
+    for nb in notebooks:
+        _check_parameters_cell(nb)
+
+    started = manifest.utc_now()
+    t0 = time.perf_counter()
+    data = load_data(params)  # raises DataError before anything is written
+    validation_s = time.perf_counter() - t0
+    print(f"data valid: {', '.join(f'{k} {v:,} rows' for k, v in data.rows_read.items())}", file=log)
+
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    dest = outputs_dir / params.run_name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{params.run_name}.", suffix=".partial", dir=outputs_dir))
+    (tmp / "notebooks").mkdir()
+    params_copy = tmp / "params.yaml"
+    shutil.copyfile(params.source, params_copy)
+    durations: dict[str, float] = {}
+    try:
+        for i, nb in enumerate(notebooks, 1):
+            print(f"[{i}/{len(notebooks)}] {nb.stem}", file=log, flush=True)
+            t = time.perf_counter()
+            pm.execute_notebook(
+                str(nb),
+                str(tmp / "notebooks" / nb.name),
+                parameters={"params_file": str(params.source), "output_dir": str(tmp)},
+                kernel_name=KERNEL,
+                cwd=str(nb.parent),
+                progress_bar=progress_bar,
+                report_mode=False,
+            )
+            durations[nb.stem] = round(time.perf_counter() - t, 2)
+            print(f"      done in {durations[nb.stem]:.1f} s", file=log, flush=True)
+    except pm.PapermillExecutionError as err:
+        failed = outputs_dir / f"{params.run_name}.failed"
+        if failed.exists():
+            shutil.rmtree(failed)
+        tmp.rename(failed)
+        raise RunFailed(
+            f"{_failure_message(nb, err)}\n"
+            f"The partly executed notebook is kept in {failed / 'notebooks' / nb.name}; "
+            f"earlier complete runs are untouched."
+        ) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    results = _merge_results(tmp, notebooks)
+    _write_json(tmp / "results.json", results)
+    inputs = {name: {"path": str(p.relative_to(root)) if p.is_relative_to(root) else str(p),
+                     "sha256": manifest.sha256(p)}
+              for name, p in params.input_files().items()}
+    run_manifest = {
+        "run_name": params.run_name,
+        "started_utc": started,
+        "finished_utc": manifest.utc_now(),
+        "duration_seconds": {"validation": round(validation_s, 2), **durations},
+        "seed": params.seed,
+        "parameters_file": str(params.source.relative_to(root)) if params.source else None,
+        "parameters_sha256": manifest.sha256(params.source) if params.source else None,
+        "parameters": params.resolved(),
+        "inputs": inputs,
+        "rows_read": data.rows_read,
+        "notebooks": {nb.stem: {"path": str(nb.relative_to(root)), "sha256": manifest.sha256(nb)}
+                      for nb in notebooks},
+        "git": manifest.git_state(root),
+        "environment": manifest.environment(),
+        "kernel": KERNEL,
+        "packages": manifest.package_versions(),
+    }
+    _write_json(tmp / "manifest.json", run_manifest)
+    _swap_into_place(tmp, dest)
+    stale = outputs_dir / f"{params.run_name}.failed"
+    if stale.exists():
+        shutil.rmtree(stale)
+    return RunResult(path=dest, manifest=run_manifest, results=results)

@@ -1,0 +1,41 @@
+"""Run outputs are written reproducibly: same table, same bytes; results JSON-ready."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis.figures import use_style
+from analysis.outputs import RunOutput, to_jsonable
+
+
+def test_tables_and_figures_are_byte_identical(tmp_path: Path) -> None:
+    use_style()
+    df = pd.DataFrame({"a": [1.0 / 3, 2.0], "b": ["x", "y"]})
+    paths = []
+    for sub in ("one", "two"):
+        out = RunOutput(tmp_path / sub, "01_test")
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [1, 0], label="line")
+        ax.set(title="A title", xlabel="x (days)", ylabel="y (%)")
+        paths.append([out.table("t", df), *out.figure("f", fig)])
+        plt.close(fig)
+    for a, b in zip(*paths, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert paths[0][0].read_text() == "a,b\n0.3333333333,x\n2,y\n"
+
+
+def test_record_writes_rounded_json(tmp_path: Path) -> None:
+    out = RunOutput(tmp_path, "01_test")
+    out.record(rate=np.float64(0.1234567890123), n=np.int64(5), missing=float("nan"))
+    saved = json.loads((tmp_path / "results/01_test.json").read_text())
+    assert saved == {"rate": 0.123456789, "n": 5, "missing": None}
+
+
+def test_to_jsonable_handles_nesting_and_dates() -> None:
+    value = {"d": pd.Timestamp("2024-01-31"), "l": [np.float32(0.5)], 1: (np.bool_(True),)}
+    assert to_jsonable(value) == {"d": "2024-01-31", "l": [0.5], "1": [True]}
