@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # figures are files; notebooks display them inline themselves
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 __all__ = ["STYLE", "PALETTE", "use_style", "save_figure"]
 
