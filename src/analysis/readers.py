@@ -1,0 +1,327 @@
+"""Read an input table with every column as text, so that types are checked by validation.
+
+:func:`read_table` reads CSV (``.csv``, ``.txt``), Parquet (``.parquet``, ``.pq``) and Excel
+(``.xlsx``, ``.xls``) files by their extension. Every cell comes back as a string or, when blank,
+as NaN: pandas is not allowed to guess types, so a mistyped value is reported by
+:mod:`analysis.validation` with its row number instead of silently turning a column into text.
+Excel date cells and Parquet date columns are written as ``YYYY-MM-DD`` text, as in a CSV.
+
+Blank lines inside a CSV and blank rows inside a sheet are kept (as rows of blanks), so data row
+``i`` is always line ``i + 1`` of the CSV or row ``i + 1`` of the sheet; blank rows after the
+last data row are dropped.
+
+A file that cannot be read raises :class:`~analysis.errors.DataError` with one
+:class:`~analysis.errors.Problem` naming the file and the reason; the reason never quotes the
+file's contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from analysis.errors import DataError, Problem
+
+__all__ = ["read_table", "CSV_SUFFIXES", "PARQUET_SUFFIXES", "EXCEL_SUFFIXES", "NO_DATA_ROWS"]
+
+CSV_SUFFIXES = (".csv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+EXCEL_SUFFIXES = (".xlsx", ".xls")
+
+#: Rule text for a file with no data rows (0 bytes, blank lines or only a header).
+NO_DATA_ROWS = "the file has no data rows"
+
+#: CSV encodings tried in turn: UTF-8 (with or without a byte-order mark), then Windows-1252,
+#: which is what Excel on Windows writes when saving "CSV" in the UK.
+_ENCODINGS = ("utf-8-sig", "cp1252")
+_BAD_ENCODING = "the text is neither UTF-8 nor Windows-1252 encoded; save it as CSV UTF-8"
+_DELIMITERS = (",", "\t", ";", "|")
+_SNIFF_BYTES = 65536
+
+Reader = Callable[[Path, Any, str, Collection[str] | None], pd.DataFrame]
+
+
+def read_table(path: Path, sheet: str | int | None = None, *, name: str | None = None,
+               columns: Collection[str] | None = None) -> pd.DataFrame:
+    """Read a CSV, Parquet or Excel file with every column as text.
+
+    Parameters
+    ----------
+    path : Path
+        The file. The format is chosen by the extension: ``.csv``/``.txt`` (comma-separated;
+        a tab, semicolon or pipe separator is detected from the header line), ``.parquet``/``.pq``
+        or ``.xlsx``/``.xls``.
+    sheet : str or int, optional
+        Excel sheet name or 0-based position; the first sheet when not given.
+    name : str, optional
+        How to name the file in error messages (default: ``str(path)``).
+    columns : collection of str, optional
+        Read only these columns (those the file has; others are ignored, not an error), so
+        that columns an analysis does not use are never loaded. All columns when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One object column per file column, holding ``str`` values with blanks as NaN, and a
+        ``RangeIndex`` starting at 0 (data row ``i + 1``).
+
+    Raises
+    ------
+    DataError
+        If the file is empty, has only a header, or cannot be read (binary or wrongly encoded
+        text, permission denied, corrupt Parquet or Excel, unknown extension).
+    """
+    path = Path(path)
+    label = name if name is not None else str(path)
+    suffix = path.suffix.lower()
+    reader = _reader_for(suffix)
+    if reader is None:
+        known = ", ".join(CSV_SUFFIXES + PARQUET_SUFFIXES + EXCEL_SUFFIXES)
+        _fail(label, f"cannot be read (unknown file type '{suffix or 'none'}'; use {known})")
+    if _file_size(path, label, _format_name(suffix)) == 0:
+        _fail(label, NO_DATA_ROWS)
+    frame = reader(path, sheet, label, columns)
+    if len(frame) == 0:
+        _fail(label, NO_DATA_ROWS)
+    return frame.reset_index(drop=True)
+
+
+def _fail(label: str, rule: str) -> NoReturn:
+    """Raise a one-problem :class:`DataError` for the whole file."""
+    raise DataError([Problem(label, None, rule)])
+
+
+def _reader_for(suffix: str) -> Reader | None:
+    """Return the reader function for a file extension, or None if unknown."""
+    if suffix in CSV_SUFFIXES:
+        return _read_csv
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel
+    return None
+
+
+def _format_name(suffix: str) -> str:
+    """Return the format name used in messages (CSV, Parquet or Excel)."""
+    if suffix in PARQUET_SUFFIXES:
+        return "Parquet"
+    if suffix in EXCEL_SUFFIXES:
+        return "Excel"
+    return "CSV"
+
+
+def _file_size(path: Path, label: str, fmt: str) -> int:
+    """Return the size of a file in bytes; a file that cannot be reached raises DataError."""
+    reason = ""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        reason = "file not found"
+    except OSError as exc:
+        reason = _os_reason(exc)
+    _fail(label, f"cannot be read as {fmt} ({reason})")
+
+
+def _os_reason(exc: OSError) -> str:
+    """Return a short reason for an operating-system error, without any path or content."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory, not a file"
+    return f"operating-system error {exc.errno}" if exc.errno else "operating-system error"
+
+
+def _selection(names: list[str], wanted: Collection[str] | None) -> list[str]:
+    """Return the file's columns to read: those wanted, or the first one if none is.
+
+    Reading one column even when none is wanted keeps the number of rows right.
+    """
+    if wanted is None:
+        return names
+    chosen = [n for n in names if n in wanted]
+    return chosen or names[:1]
+
+
+def _keep(frame: pd.DataFrame, wanted: Collection[str] | None) -> pd.DataFrame:
+    """Return the wanted columns of ``frame`` (all when ``wanted`` is None)."""
+    if wanted is None:
+        return frame
+    return frame[[c for c in frame.columns if c in wanted]]
+
+
+def _drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop blank rows after the last row holding any value (blank rows inside are kept)."""
+    if frame.shape[1] == 0:
+        return frame
+    last = len(frame)
+    while last > 0 and frame.iloc[last - 1].isna().all():
+        last -= 1
+    return frame.iloc[:last] if last < len(frame) else frame
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv(path: Path, sheet: Any, label: str, wanted: Collection[str] | None) -> pd.DataFrame:
+    """Read a delimited text file, trying UTF-8 then Windows-1252."""
+    head = _read_head(path, label)
+    if b"\x00" in head:
+        _fail(label, "cannot be read as CSV (the file is binary, not text)")
+    sep = _sniff_delimiter(head.decode("latin-1"))
+    reason = _BAD_ENCODING
+    for encoding in _ENCODINGS:
+        frame, reason = _try_read_csv(path, encoding, sep)
+        if frame is not None:
+            return _keep(_drop_trailing_blank_rows(frame), wanted)
+        if reason != _BAD_ENCODING:
+            break
+    if reason == NO_DATA_ROWS:
+        _fail(label, NO_DATA_ROWS)
+    _fail(label, f"cannot be read as CSV ({reason})")
+
+
+def _try_read_csv(path: Path, encoding: str, sep: str) -> tuple[pd.DataFrame | None, str]:
+    """Read a CSV with one encoding; return the frame, or None and the reason it failed.
+
+    Blank lines are kept as blank rows so that data row numbers match file lines. All columns
+    are read (``usecols`` would hide rows with too many fields, the sign of a broken line).
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=True, skip_blank_lines=False,
+                            encoding=encoding, sep=sep, engine="c")
+    except UnicodeDecodeError:
+        return None, _BAD_ENCODING
+    except pd.errors.EmptyDataError:
+        return None, NO_DATA_ROWS
+    except pd.errors.ParserError as exc:
+        return None, _parser_reason(exc)
+    except OSError as exc:
+        return None, _os_reason(exc)
+    return frame, ""
+
+
+def _read_head(path: Path, label: str) -> bytes:
+    """Return the first bytes of a file, turning OS errors into a DataError."""
+    reason = ""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(_SNIFF_BYTES)
+    except OSError as exc:
+        reason = _os_reason(exc)
+    _fail(label, f"cannot be read as CSV ({reason})")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Return the delimiter of the header line: a comma unless only another separator is found."""
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    if "," in header:
+        return ","
+    counts = {d: header.count(d) for d in _DELIMITERS[1:]}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _parser_reason(exc: pd.errors.ParserError) -> str:
+    """Return a reason for a CSV parse error, keeping only line and field counts."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if found:
+        want, line, got = found.groups()
+        return f"line {line} has {got} fields, the header has {want}"
+    return "the rows could not be split into columns; check quotes and separators"
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def _read_parquet(path: Path, sheet: Any, label: str, wanted: Collection[str] | None) -> pd.DataFrame:
+    """Read a Parquet file and turn every column into text."""
+    frame: pd.DataFrame | None = None
+    reason = "not a valid Parquet file"
+    try:
+        names = [str(n) for n in pq.read_schema(path).names if not str(n).startswith("__index")]
+        frame = pd.read_parquet(path, columns=_selection(names, wanted))
+    except PermissionError:
+        reason = "permission denied"
+    except Exception:  # noqa: BLE001 - pyarrow raises many types for corrupt files
+        frame = None
+    if frame is None:
+        _fail(label, f"cannot be read as Parquet ({reason})")
+    return _keep(_all_text(frame), wanted)
+
+
+def _all_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a frame with every column as text (see :func:`_as_text`) and a RangeIndex."""
+    names = [str(c) for c in frame.columns]
+    cols = {n: _as_text(frame.iloc[:, i]) for i, n in enumerate(names)}
+    return pd.DataFrame(cols, index=pd.RangeIndex(len(frame)), columns=names)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Return a column of any dtype as object text, blanks as NaN, dates as ``YYYY-MM-DD``."""
+    values = values.reset_index(drop=True)
+    missing = values.isna().to_numpy()
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        dates = values.dropna()
+        fmt = "%Y-%m-%d" if (dates == dates.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
+        text = values.dt.strftime(fmt).astype(object)
+    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        text = values.astype(str).astype(object)
+    else:
+        text = values.astype(object).map(_cell_text, na_action="ignore")
+    text[missing] = np.nan
+    return text
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def _read_excel(path: Path, sheet: str | int | None, label: str,
+                wanted: Collection[str] | None) -> pd.DataFrame:
+    """Read one Excel sheet and turn every cell into text."""
+    frame: pd.DataFrame | None = None
+    reason = "not a valid Excel workbook"
+    try:
+        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
+                              keep_default_na=True)
+    except ImportError:
+        reason = "reading .xls needs the xlrd package; save the sheet as .xlsx or CSV"
+    except PermissionError:
+        reason = "permission denied"
+    except ValueError as exc:
+        if str(exc).startswith("Worksheet"):
+            reason = f"no sheet {sheet!r} in the workbook"
+    except Exception:  # noqa: BLE001 - zip, XML and engine errors for corrupt workbooks
+        frame = None
+    if frame is None:
+        _fail(label, f"cannot be read as Excel ({reason})")
+    return _keep(_drop_trailing_blank_rows(_all_text(frame)), wanted)
+
+
+def _cell_text(value: Any) -> Any:
+    """Return one cell as text: dates as ``YYYY-MM-DD``, booleans as ``true``/``false``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return np.nan
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
