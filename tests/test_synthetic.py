@@ -467,3 +467,14 @@ def test_needs_table() -> None:
 def test_repository_root_raises_outside_a_repository(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="pyproject.toml"):
         repository_root(tmp_path / "x.py")
+
+
+def test_bundled_small_cohort_matches_the_generator(tmp_path: Path) -> None:
+    """data/synthetic_small (used by params/fast.yaml) is generate_cohort(1000, 2024)."""
+    small = DATA_DIR.parent / "synthetic_small"
+    for key, path in write_cohort(generate_cohort(1000, 2024), tmp_path).items():
+        bundled = small / path.name
+        assert bundled.read_bytes() == path.read_bytes(), (
+            f"{bundled} differs from generate_cohort(1000, 2024) ({key}): run "
+            "python -m analysis.synthetic --out data/synthetic_small --n 1000 --seed 2024"
+        )

@@ -76,6 +76,20 @@ class MeasureParams(_Strict):
     waiting_months: int = Field(6, ge=0, le=24)
 
 
+class SurvivalParams(_Strict):
+    """Settings of the survival analysis (notebook ``02_survival``)."""
+
+    horizons_months: list[float] = Field(default_factory=lambda: [3.0, 6.0, 12.0])
+    k_groups: str | None = Field("age_band", description="Column for the k-group log-rank test.")
+    strata: str | None = Field(None, description="Column to stratify the log-rank test by.")
+    robust: bool = Field(False, description="Robust (sandwich) standard errors in the Cox model.")
+    cluster: str | None = Field(None, description="Column for cluster-robust standard errors.")
+    time_varying: dict[str, str] = Field(
+        default_factory=dict,
+        description="Statuses gained after cohort start: {name: date column}, records form only.",
+    )
+
+
 class DisclosureParams(_Strict):
     """Small-count suppression in published tables."""
 
@@ -91,6 +105,7 @@ class RunParams(_Strict):
     notebooks: list[str] | None = None
     data: DataParams
     measures: MeasureParams = MeasureParams()
+    survival: SurvivalParams = SurvivalParams()
     disclosure: DisclosureParams = DisclosureParams()
     source: Path | None = Field(None, exclude=True)
     root: Path | None = Field(None, exclude=True)
@@ -235,6 +250,8 @@ def _check_consistency(p: RunParams) -> list[str]:
         problems.append("data.extract_date: required with data.form 'records' (date the data were extracted)")
     if d.treatment in d.covariates:
         problems.append(f"data.covariates: contains the treatment column '{d.treatment}'")
+    if d.form == "survival" and p.survival.time_varying:
+        problems.append("survival.time_varying: needs dated status changes (records form only)")
     if p.notebooks is not None and not p.notebooks:
         problems.append("notebooks: give at least one notebook, or leave the key out to run all")
     return problems

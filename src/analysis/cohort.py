@@ -1,0 +1,395 @@
+"""The analysis cohort: one row per person with outcome measures, and how it was arrived at.
+
+Both input forms end here in the same shape, so every notebook works on either:
+
+``person_id``, ``treated`` (0/1), ``group`` (label), ``time`` (follow-up to first proven
+reoffence or censoring, in the data's time unit), ``event`` (1 = reoffended), ``reoffended``
+(binary measure within the follow-up period), ``reoffences`` (frequency, records form only),
+``age``, ``age_band``, ``cohort_group`` (adult or child) and the covariates and needs named in
+the parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis.balance import smd
+from analysis.disclosure import suppress_counts
+from analysis.measures import derive_measures, is_eligible, reoffending_rates
+from analysis.params import RunParams
+from analysis.validation import ValidatedData
+
+__all__ = [
+    "Cohort",
+    "AGE_BANDS",
+    "build_cohort",
+    "age_band",
+    "table_one",
+    "needs_prevalence",
+    "wilson_ci",
+    "needs_per_person",
+    "reoffending_summary",
+    "table_one_display",
+    "reoffending_published",
+    "complete_cases",
+]
+
+#: Age bands (years at cohort start) used in tables: the youth justice bands, then adult bands
+#: matching the Pan-Dorset caseload profile (largest group 25-34).
+AGE_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("10-14", 10, 15), ("15-17", 15, 18), ("18-24", 18, 25), ("25-34", 25, 35),
+    ("35-44", 35, 45), ("45-54", 45, 55), ("55+", 55, np.inf),
+)
+
+#: Days per unit, to express a follow-up period given in months in the data's time unit.
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12}
+
+
+@dataclass
+class Cohort:
+    """The analysis cohort and its provenance.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per person in the analysis cohort (columns in the module docstring).
+    flow : DataFrame
+        Record flow: ``step``, ``people``, ``excluded`` and ``reason``.
+    time_unit : str
+        Unit of ``frame.time``.
+    follow_up : float
+        Length of the follow-up period in ``time_unit``.
+    treatment : str
+        Name of the treatment (intervention or column).
+    labels : dict
+        ``{0: comparison label, 1: treated label}``.
+    covariates, needs : list of str
+        Columns named in the parameters.
+    offences : DataFrame or None
+        The offences table (records form), for counts by type.
+    """
+
+    frame: pd.DataFrame
+    flow: pd.DataFrame
+    time_unit: str
+    follow_up: float
+    treatment: str
+    labels: dict[int, str]
+    covariates: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    offences: pd.DataFrame | None = None
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """Return the age band label (see :data:`AGE_BANDS`) of ages in years."""
+    edges = [b[1] for b in AGE_BANDS] + [np.inf]
+    labels = [b[0] for b in AGE_BANDS]
+    return pd.cut(age, bins=edges, labels=labels, right=False)
+
+
+def _age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
+    """Whole years from date of birth to ``start``."""
+    years = start.dt.year - dob.dt.year
+    before_birthday = (start.dt.month < dob.dt.month) | (
+        (start.dt.month == dob.dt.month) & (start.dt.day < dob.dt.day)
+    )
+    return (years - before_birthday.astype(int)).astype("Float64")
+
+
+def _add_common(frame: pd.DataFrame, treated: pd.Series, labels: dict[int, str]) -> pd.DataFrame:
+    frame = frame.assign(treated=treated.astype(int).to_numpy())
+    frame["group"] = frame["treated"].map(labels)
+    if "age" in frame:
+        frame["age_band"] = age_band(frame["age"].astype(float))
+        frame["cohort_group"] = np.where(frame["age"].astype(float) < 18, "Child (10-17)", "Adult (18+)")
+    return frame
+
+
+def _flow_rows(steps: list[tuple[str, int, str]]) -> pd.DataFrame:
+    rows, previous = [], None
+    for step, n, reason in steps:
+        rows.append({
+            "step": step,
+            "people": n,
+            "excluded": 0 if previous is None else previous - n,
+            "reason": reason,
+        })
+        previous = n
+    return pd.DataFrame(rows)
+
+
+def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
+    d, m = params.data, params.measures
+    people = data.people.copy()
+    if "age" not in people or people["age"].isna().any():
+        derived = _age_at(people["cohort_start"], people["date_of_birth"])
+        people["age"] = people["age"].fillna(derived) if "age" in people else derived
+    eligible = is_eligible(
+        people["cohort_start"], pd.Timestamp(d.extract_date), m.follow_up_months, m.waiting_months
+    )
+    in_cohort = people.loc[eligible.to_numpy()].reset_index(drop=True)
+    measures = derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
+    frame = in_cohort.merge(
+        measures.drop(columns=["exit_reason"], errors="ignore"), on="person_id", how="left",
+        validate="one_to_one",
+    )
+    frame = frame.rename(columns={"time_days": "time"})
+    flag = next(i.flag for i in d.interventions if i.name == d.treatment)
+    frame = _add_common(frame, frame[flag], d.treatment_labels)
+    flow = _flow_rows([
+        ("People read", data.rows_read["people"], ""),
+        ("Valid records", len(people), "records breaking the data contract (none: the run stops)"),
+        ("Follow-up and waiting period complete", len(in_cohort),
+         f"cohort start too recent for {m.follow_up_months} months' follow-up plus "
+         f"{m.waiting_months} months' waiting by the extract date {d.extract_date}"),
+    ])
+    follow_up = float(m.follow_up_months * 365.25 / 12)
+    return Cohort(frame, flow, "days", follow_up, d.treatment, d.treatment_labels,
+                  list(d.covariates), list(d.needs), data.offences)
+
+
+def _survival_cohort(params: RunParams, data: ValidatedData) -> Cohort:
+    d, m = params.data, params.measures
+    df = data.survival.copy()
+    follow_up = m.follow_up_months * (365.25 / 12) / DAYS_PER_UNIT[d.time_unit]
+    frame = df.rename(columns={"duration": "time"})
+    frame["event"] = frame["event"].astype(int)
+    frame["reoffended"] = ((frame["event"] == 1) & (frame["time"] <= follow_up)).astype(int)
+    frame["reoffences"] = np.nan
+    frame = _add_common(frame, frame[d.treatment], d.treatment_labels)
+    flow = _flow_rows([
+        ("People read", data.rows_read["survival"], ""),
+        ("Valid records", len(frame), "records breaking the data contract (none: the run stops)"),
+    ])
+    return Cohort(frame, flow, d.time_unit, follow_up, d.treatment, d.treatment_labels,
+                  list(d.covariates), list(d.needs), None)
+
+
+def build_cohort(params: RunParams, data: ValidatedData) -> Cohort:
+    """Build the analysis cohort from validated data (either form).
+
+    Parameters
+    ----------
+    params : RunParams
+        Checked parameters.
+    data : ValidatedData
+        Output of :func:`analysis.validation.load_data`.
+
+    Returns
+    -------
+    Cohort
+    """
+    if params.data.form == "records":
+        return _records_cohort(params, data)
+    return _survival_cohort(params, data)
+
+
+def wilson_ci(successes: pd.Series | int, n: pd.Series | int, alpha: float = 0.05) -> tuple:
+    """Wilson score interval for a proportion (statsmodels ``proportion_confint``), as fractions."""
+    return proportion_confint(successes, n, alpha=alpha, method="wilson")
+
+
+def _is_binary(s: pd.Series) -> bool:
+    vals = set(pd.unique(s.dropna()))
+    return bool(vals) and vals <= {0, 1}
+
+
+def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFrame:
+    """Descriptive table by group with standardised differences (a "Table 1").
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The analysis cohort.
+    variables : list of str, optional
+        Columns to describe; default: age, sex, area, the covariates and the needs.
+
+    Returns
+    -------
+    DataFrame
+        Tidy rows: ``variable``, ``level`` (for categories and 0/1 flags), ``statistic``
+        (``"n (%)"`` or ``"mean (SD)"``), for each group ``n_<g>`` (people with a value),
+        ``count_<g>`` (people in the level, for counts), ``value_<g>`` (percent or mean),
+        ``sd_<g>``, and ``smd`` (treated minus comparison, see :func:`analysis.balance.smd`).
+    """
+    f = cohort.frame
+    if variables is None:
+        variables = []
+        for v in ["age", "sex", "area", "cohort_group", *cohort.covariates, *cohort.needs]:
+            if v in f and v not in variables:
+                variables.append(v)
+    rows = []
+    treated = f["treated"]
+    for var in variables:
+        s = f[var]
+        numeric = pd.api.types.is_numeric_dtype(s) and not _is_binary(s)
+        if numeric:
+            row = {"variable": var, "level": "", "statistic": "mean (SD)"}
+            for g in (0, 1):
+                x = s[treated == g].astype(float)
+                row.update({f"n_{g}": int(x.notna().sum()), f"count_{g}": np.nan,
+                            f"value_{g}": x.mean(), f"sd_{g}": x.std()})
+            row["smd"] = smd(s.astype(float), treated)
+            rows.append(row)
+            continue
+        levels = [1] if _is_binary(s) else sorted(pd.unique(s.dropna()).tolist(), key=str)
+        for level in levels:
+            ind = (s == level).astype(float).where(s.notna())
+            row = {"variable": var, "level": str(level) if not _is_binary(s) else "yes",
+                   "statistic": "n (%)"}
+            for g in (0, 1):
+                x = ind[treated == g]
+                n = int(x.notna().sum())
+                row.update({f"n_{g}": n, f"count_{g}": int(x.sum()),
+                            f"value_{g}": 100 * x.mean() if n else np.nan, f"sd_{g}": np.nan})
+            row["smd"] = smd(ind, treated)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def needs_prevalence(cohort: Cohort, by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """Prevalence of each assessed need with Wilson confidence intervals.
+
+    People whose needs were not assessed (blank flags) are left out of the denominator.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The analysis cohort; uses ``cohort.needs``.
+    by : str, optional
+        A column to split by (e.g. ``"cohort_group"``).
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``need``, (``by``), ``assessed``, ``with_need``, ``percent``, ``ci_low_pct``, ``ci_high_pct``.
+    """
+    f = cohort.frame
+    groups = [("All", f)] if by is None else list(f.groupby(by, observed=True))
+    rows = []
+    for key, g in groups:
+        for need in cohort.needs:
+            x = g[need].dropna().astype(int)
+            n, k = len(x), int(x.sum())
+            lo, hi = wilson_ci(k, n, alpha) if n else (np.nan, np.nan)
+            row = {"need": need}
+            if by is not None:
+                row[by] = key
+            row.update({"assessed": n, "with_need": k, "percent": 100 * k / n if n else np.nan,
+                        "ci_low_pct": 100 * lo, "ci_high_pct": 100 * hi})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def needs_per_person(cohort: Cohort) -> pd.Series:
+    """Number of needs per assessed person (people with every need flag blank are left out)."""
+    needs = cohort.frame[cohort.needs]
+    assessed = needs.notna().any(axis=1)
+    return needs[assessed].fillna(0).astype(int).sum(axis=1)
+
+
+def reoffending_summary(cohort: Cohort, by: list[str] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """Binary and frequency proven-reoffending measures with Wilson CIs for the binary rate.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The analysis cohort.
+    by : list of str, optional
+        Columns to group by (e.g. ``["group"]``); overall when omitted.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`analysis.measures.reoffending_rates`, plus ``binary_ci_low_pct`` and
+        ``binary_ci_high_pct``. The frequency columns are NaN for survival-form data, which
+        record only the first reoffence.
+    """
+    table = reoffending_rates(cohort.frame, by)
+    lo, hi = wilson_ci(table["reoffenders"], table["offenders"].where(table["offenders"] > 0), alpha)
+    pos = table.columns.get_loc("binary_rate_pct") + 1
+    table.insert(pos, "binary_ci_low_pct", 100 * np.asarray(lo, dtype=float))
+    table.insert(pos + 1, "binary_ci_high_pct", 100 * np.asarray(hi, dtype=float))
+    if cohort.frame["reoffences"].isna().all():
+        freq = ["reoffences", "frequency_per_offender", "frequency_per_reoffender"]
+        table[freq] = np.nan
+    return table
+
+
+def table_one_display(table: pd.DataFrame, labels: dict[int, str], min_cell: int = 5) -> pd.DataFrame:
+    """Format :func:`table_one` for reading: ``n (%)`` or ``mean (SD)`` per group, small counts suppressed.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`table_one`.
+    labels : dict
+        ``{0: comparison label, 1: treated label}``, used as column names.
+    min_cell : int
+        Smallest count shown (see :mod:`analysis.disclosure`).
+    """
+
+    def cell(row: pd.Series, g: int) -> str:
+        if row["statistic"] == "mean (SD)":
+            return f"{row[f'value_{g}']:.1f} ({row[f'sd_{g}']:.1f})"
+        count = row[f"count_{g}"]
+        if 0 < count < min_cell:
+            return f"<{min_cell}"
+        return f"{int(count):,} ({row[f'value_{g}']:.1f}%)"
+
+    return pd.DataFrame({
+        "Variable": table["variable"],
+        "Level": table["level"],
+        "Statistic": table["statistic"],
+        labels[0]: [cell(r, 0) for _, r in table.iterrows()],
+        labels[1]: [cell(r, 1) for _, r in table.iterrows()],
+        "SMD": table["smd"].round(3),
+    })
+
+
+#: Count columns of :func:`reoffending_summary`, and the columns derived from its reoffenders.
+REOFFENDING_COUNTS = ("offenders", "reoffenders", "reoffences")
+REOFFENDING_DERIVED = {c: "reoffenders" for c in (
+    "binary_rate_pct", "binary_ci_low_pct", "binary_ci_high_pct",
+    "frequency_per_offender", "frequency_per_reoffender",
+)}
+
+
+def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool = False) -> pd.DataFrame:
+    """Apply the small-count rule to a :func:`reoffending_summary` table, optionally rounded to read.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`reoffending_summary`.
+    min_cell : int
+        Smallest count shown.
+    rounded : bool
+        Round percentages to one decimal and frequencies to two (for display; CSVs keep full
+        precision).
+    """
+    if rounded:
+        table = table.round({c: 1 if c.endswith("_pct") else 2 for c in REOFFENDING_DERIVED})
+    return suppress_counts(table, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell)
+
+
+def complete_cases(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, int]:
+    """Rows of ``frame`` with a value in every one of ``columns``, and how many were dropped.
+
+    Numeric-like nullable columns (``Int64``) come back as float so that model code can use them.
+    """
+    keep = frame[columns].notna().all(axis=1)
+    out = frame.loc[keep].copy()
+    for col in columns:
+        if isinstance(out[col].dtype, pd.api.extensions.ExtensionDtype) and \
+                pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].astype(float)
+    return out.reset_index(drop=True), int((~keep).sum())
