@@ -1,0 +1,286 @@
+"""Figures for the survival analysis. Each returns a matplotlib Figure whose title states the finding.
+
+The figures are drawn in the project style (:data:`analysis.figures.STYLE`, applied inside each
+function so the global matplotlib settings are left alone) and take the tidy tables of
+:mod:`analysis.survival`, or the person-level data for the Kaplan-Meier figure, which needs the
+fitted estimators for its number-at-risk table. Save them with
+:func:`analysis.figures.save_figure`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from lifelines.plotting import add_at_risk_counts
+from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+from statsmodels.nonparametric.smoothers_lowess import lowess
+
+from analysis import survival
+from analysis.figures import PALETTE, STYLE
+
+__all__ = ["km_figure", "forest_figure", "schoenfeld_figure", "cumulative_incidence_figure"]
+
+
+def _wrap(title: str, width: int = 72) -> str:
+    return textwrap.fill(title, width)
+
+
+def _time_label(time_unit: str, origin: str) -> str:
+    return f"{time_unit.capitalize()} since {origin}"
+
+
+def _name(value: object, labels: Mapping | None) -> str:
+    return str(labels.get(value, value)) if labels else str(value)
+
+
+def km_figure(
+    frame: pd.DataFrame,
+    time_col: str = "time",
+    event_col: str = "event",
+    group_col: str | None = "group",
+    time_unit: str = "days",
+    scale: str = "cumulative",
+    horizon: float | None = None,
+    horizon_label: str | None = None,
+    event_label: str = "reoffended",
+    origin: str = "start of follow-up",
+    labels: Mapping | None = None,
+    at_risk_times: Sequence[float] | None = None,
+    alpha: float = 0.05,
+) -> plt.Figure:
+    """Kaplan-Meier curves by group with 95% bands and a number-at-risk table underneath.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per person.
+    time_col, event_col, group_col : str
+        Columns as in :func:`analysis.survival.km_table`.
+    time_unit : str
+        Unit of ``time_col`` for the axis label.
+    scale : {"cumulative", "survival"}
+        Cumulative percent who ``event_label`` (100 (1 - S)), or the survival proportion.
+    horizon : float, optional
+        Time (data's unit) at which the title compares the groups; default the longest
+        follow-up common to all groups.
+    horizon_label : str, optional
+        Words for the horizon in the title (e.g. "a year"); default "<horizon> <unit>".
+    event_label : str
+        Past tense of the event for the title and axis, e.g. "reoffended" or "arrested".
+    origin : str
+        Time origin for the axis label, e.g. "release".
+    labels : mapping, optional
+        Display names of the groups, e.g. ``{0: "No aid", 1: "Financial aid"}``.
+    at_risk_times : sequence of float, optional
+        Times of the number-at-risk table (default: the axis ticks).
+    alpha : float
+        1 - confidence level of the bands.
+    """
+    if scale not in ("cumulative", "survival"):
+        raise ValueError("scale must be 'cumulative' or 'survival'")
+    fitters = survival.fit_km(frame, time_col, event_col, group_col, alpha)
+    curves = survival.km_table(frame, time_col, event_col, group_col, alpha)
+    if horizon is None:
+        horizon = float(min(f.durations.max() for f in fitters.values()))
+    at = survival.survival_at(frame, [horizon], time_col, event_col, group_col, alpha)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 5.2))
+        for i, (g, c) in enumerate(curves.groupby("group", sort=False)):
+            colour = PALETTE[i % len(PALETTE)]
+            if scale == "cumulative":
+                y, lo, hi = (c["cumulative_reoffended_pct"], c["cumulative_ci_low_pct"],
+                             c["cumulative_ci_high_pct"])
+            else:
+                y, lo, hi = c["survival"], c["ci_low"], c["ci_high"]
+            ax.step(c["time"], y, where="post", color=colour, label=_name(g, labels))
+            ax.fill_between(c["time"], lo, hi, step="post", color=colour, alpha=0.2, lw=0)
+        ax.set_xlim(0, curves["time"].max())
+        if at_risk_times is not None:
+            ax.set_xticks(list(at_risk_times))
+        if scale == "cumulative":
+            ax.set_ylabel(f"Cumulative % {event_label} (95% CI)")
+            ax.set_ylim(bottom=0)
+        else:
+            ax.set_ylabel(f"Proportion not yet {event_label} (95% CI)")
+            ax.set_ylim(top=1.0)
+        ax.set_xlabel(_time_label(time_unit, origin))
+        ax.legend(loc="upper left" if scale == "cumulative" else "lower left")
+        add_at_risk_counts(*fitters.values(), ax=ax, rows_to_show=["At risk"],
+                           labels=[_name(g, labels) for g in fitters],
+                           xticks=list(at_risk_times) if at_risk_times is not None else None)
+        when = horizon_label or f"{horizon:g} {time_unit}"
+        parts = [f"{_name(g, labels)} {p:.1f}%"
+                 for g, p in zip(at["group"], at["cumulative_reoffended_pct"], strict=True)]
+        ax.set_title(_wrap(f"{event_label.capitalize()} within {when}: " + " vs ".join(parts)),
+                     loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def forest_figure(
+    table: pd.DataFrame,
+    focus: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    event_label: str = "reoffending",
+) -> plt.Figure:
+    """Forest plot of hazard ratios with 95% CIs (log scale, reference line at 1).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :attr:`analysis.survival.CoxResult.summary` (``covariate``, ``hazard_ratio``,
+        ``hr_ci_low``, ``hr_ci_high``, ``p_value``).
+    focus : str, optional
+        Covariate whose hazard ratio the title reports (default: the smallest p-value).
+    labels : mapping, optional
+        Display names of covariates, e.g. ``{"fin": "Financial aid"}``.
+    event_label : str
+        Noun for the hazard in the title, e.g. "arrest".
+    """
+    t = table.reset_index(drop=True).iloc[::-1].reset_index(drop=True)
+    y = np.arange(len(t))
+    focus = focus if focus is not None else table.loc[table["p_value"].idxmin(), "covariate"]
+    row = table.set_index("covariate").loc[focus]
+    hr = row["hazard_ratio"]
+    change = f"{abs(1 - hr) * 100:.0f}% {'lower' if hr < 1 else 'higher'}"
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.8))
+        colours = [PALETTE[1] if c == focus else PALETTE[0] for c in t["covariate"]]
+        ax.hlines(y, t["hr_ci_low"], t["hr_ci_high"], colors=colours, lw=1.5)
+        ax.scatter(t["hazard_ratio"], y, c=colours, zorder=3, marker="s")
+        ax.axvline(1, color="black", lw=1, ls="--")
+        ax.set_xscale("log")
+        lo, hi = t["hr_ci_low"].min(), t["hr_ci_high"].max()
+        ticks = [v for v in (0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10)
+                 if lo / 1.2 <= v <= hi * 1.2 or v == 1]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+        ax.set_yticks(y, [labels.get(c, c) if labels else c for c in t["covariate"]])
+        ax.set_xlabel("Hazard ratio (log scale) with 95% CI; < 1 = lower hazard")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(_wrap(f"{labels.get(focus, focus) if labels else focus}: {change} hazard "
+                           f"of {event_label} (HR {hr:.2f}, 95% CI {row['hr_ci_low']:.2f} to "
+                           f"{row['hr_ci_high']:.2f})", 64), loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def schoenfeld_figure(
+    residuals: pd.DataFrame,
+    tests: pd.DataFrame,
+    time_unit: str = "days",
+    origin: str = "start of follow-up",
+    labels: Mapping[str, str] | None = None,
+    frac: float = 2 / 3,
+) -> plt.Figure:
+    """Scaled Schoenfeld residuals (beta(t)) against time, one panel per covariate.
+
+    Each panel shows the residual-based estimates of the coefficient at each event, a lowess
+    smooth (statsmodels) and the fitted constant coefficient; a smooth that drifts away from
+    the line suggests the effect changes over time.
+
+    Parameters
+    ----------
+    residuals : DataFrame
+        :func:`analysis.survival.scaled_schoenfeld`.
+    tests : DataFrame
+        :func:`analysis.survival.ph_test` of the same model (p-values in panel titles and
+        the figure title).
+    time_unit, origin : str
+        Axis label, e.g. "weeks" and "release".
+    labels : mapping, optional
+        Display names of covariates.
+    frac : float
+        Lowess span.
+    """
+    covs = list(dict.fromkeys(residuals["covariate"]))
+    p = tests.set_index("covariate")["p_value"]
+    failing = tests[(tests["covariate"] != "GLOBAL") & tests["fails"]]["covariate"].tolist()
+    ncol = min(3, len(covs))
+    nrow = int(np.ceil(len(covs) / ncol))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(nrow, ncol, figsize=(3.4 * ncol + 0.6, 2.9 * nrow + 0.9),
+                                 squeeze=False)
+        for ax, cov in zip(axes.flat, covs, strict=False):
+            r = residuals[residuals["covariate"] == cov].sort_values("time")
+            colour = PALETTE[1] if cov in failing else PALETTE[0]
+            ax.scatter(r["time"], r["beta_t"], s=8, alpha=0.4, color=colour)
+            smooth = lowess(r["beta_t"], r["time"], frac=frac, it=0)
+            ax.plot(smooth[:, 0], smooth[:, 1], color="black", lw=1.5, label="lowess")
+            ax.axhline(r["coef"].iloc[0], color="black", ls="--", lw=1, label="Cox estimate")
+            name = labels.get(cov, cov) if labels else cov
+            ax.set_title(f"{name} (p = {p[cov]:.3f})", loc="left", fontsize=10)
+            ax.set_xlabel(_time_label(time_unit, origin))
+            ax.set_ylabel("beta(t): log hazard ratio")
+        for ax in list(axes.flat)[len(covs):]:
+            ax.set_visible(False)
+        axes.flat[0].legend(loc="best", fontsize=8)
+        g = p["GLOBAL"]
+        if failing:
+            names = ", ".join(f"{labels.get(c, c) if labels else c} (p = {p[c]:.3f})"
+                              for c in failing)
+            title = f"Hazard ratio changes over time for {names}; global test p = {g:.3f}"
+        else:
+            title = f"No covariate's hazard ratio changes detectably over time (global p = {g:.3f})"
+        fig.suptitle(_wrap(title, 110), x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
+def cumulative_incidence_figure(
+    curves: pd.DataFrame,
+    time_unit: str = "days",
+    horizon: float | None = None,
+    horizon_label: str | None = None,
+    event_label: str = "reoffended",
+    competing_label: str = "death, deportation or long custody",
+    origin: str = "start of follow-up",
+) -> plt.Figure:
+    """Aalen-Johansen cumulative incidence beside 1 - Kaplan-Meier, for one group.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        :func:`analysis.survival.cumulative_incidence` (one group; the first is used if more).
+    time_unit, origin : str
+        Axis label.
+    horizon : float, optional
+        Time the title compares the two estimates at (default: the last time).
+    horizon_label : str, optional
+        Words for the horizon, e.g. "12 months".
+    event_label : str
+        Past tense of the event.
+    competing_label : str
+        What the competing exits are, for the legend.
+    """
+    c = curves[curves["group"] == curves["group"].iloc[0]]
+    horizon = float(c["time"].max()) if horizon is None else float(horizon)
+    at = c[c["time"] <= horizon].iloc[-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+        ax.step(c["time"], c["aj_cif_pct"], where="post", color=PALETTE[0],
+                label=f"Aalen-Johansen (exits by {competing_label} are final)")
+        ax.fill_between(c["time"], c["aj_ci_low_pct"], c["aj_ci_high_pct"], step="post",
+                        color=PALETTE[0], alpha=0.2, lw=0)
+        ax.step(c["time"], c["one_minus_km_pct"], where="post", color=PALETTE[1], ls="--",
+                label="1 - Kaplan-Meier (exits treated as censored)")
+        ax.fill_between(c["time"], c["km_ci_low_pct"], c["km_ci_high_pct"], step="post",
+                        color=PALETTE[1], alpha=0.15, lw=0)
+        ax.set_xlim(0, c["time"].max())
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(_time_label(time_unit, origin))
+        ax.set_ylabel(f"Cumulative % {event_label} (95% CI)")
+        ax.legend(loc="upper left")
+        when = horizon_label or f"{horizon:g} {time_unit}"
+        excess = at["one_minus_km_pct"] - at["aj_cif_pct"]
+        ax.set_title(_wrap(f"{at['aj_cif_pct']:.1f}% {event_label} within {when}; 1 - KM gives "
+                           f"{at['one_minus_km_pct']:.1f}% ({excess:.1f} points too high)"),
+                     loc="left")
+        fig.tight_layout()
+    return fig
