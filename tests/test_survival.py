@@ -686,3 +686,51 @@ def test_figures_state_the_numbers(rossi) -> None:
     assert "40.6%" in fig4.axes[0].get_title(loc="left")
     for f in (fig, fig2, fig3, fig4):
         plt.close(f)
+
+
+# --------------------------------------------------------------------------------------------
+# Model set-up, remedies and sentences used by the survival notebook
+# --------------------------------------------------------------------------------------------
+
+
+def test_default_references_pick_the_most_common_text_level() -> None:
+    frame = pd.DataFrame({"sex": ["m", "f", "m"], "area": ["B", "A", "A"], "age": [1, 2, 3],
+                          "tie": ["y", "x", "z"]})
+    assert sv.default_references(frame, ["sex", "area", "age", "tie"]) == {
+        "sex": "m", "area": "A", "tie": "x"}
+
+
+def test_ph_remedies_on_rossi_follow_fox_and_weisberg(rossi) -> None:
+    """age fails PH in the Rossi model; the remedy is an age x log(time) interaction."""
+    cox = sv.fit_cox(rossi, "week", "arrest", ["fin", "age", "race", "wexp", "mar", "paro", "prio"])
+    tests = sv.ph_test(cox)
+    remedies, refitted = sv.ph_remedies(cox, tests)
+    assert "age" in remedies["covariate"].tolist()
+    assert set(remedies["remedy"]) == {"log-time interaction"}
+    assert "age:log(time)" in refitted.summary["covariate"].tolist()
+    sentence = sv.ph_sentence(tests, remedies)
+    assert "age (p = " in sentence and "log(time)" in sentence
+
+
+def test_ph_remedies_stratify_when_only_flags_fail(rossi) -> None:
+    cox = sv.fit_cox(rossi, "week", "arrest", ["fin", "wexp", "prio"])
+    tests = sv.ph_test(cox).assign(fails=lambda t: t["covariate"] == "wexp")
+    remedies, refitted = sv.ph_remedies(cox, tests)
+    assert remedies["remedy"].tolist() == ["stratify"]
+    assert "wexp" not in refitted.summary["covariate"].tolist()
+    assert refitted.inputs["strata"] == ["wexp"]
+
+
+def test_no_remedy_when_nothing_fails(rossi) -> None:
+    cox = sv.fit_cox(rossi, "week", "arrest", ["fin", "prio"])
+    tests = sv.ph_test(cox).assign(fails=False)
+    remedies, refitted = sv.ph_remedies(cox, tests)
+    assert remedies.empty and refitted is None
+    assert "No covariate fails" in sv.ph_sentence(tests, remedies)
+
+
+def test_horizons_are_cut_to_the_observed_follow_up(rossi) -> None:
+    frame = rossi.rename(columns={"week": "time", "arrest": "event"})
+    table = sv.horizons(frame, [3, 12], "weeks")
+    assert table["time"].iloc[0] == pytest.approx(3 * 365.25 / 12 / 7)
+    assert table["time"].iloc[1] == 52.0  # a year of weekly follow-up, not 52.18 weeks

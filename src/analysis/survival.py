@@ -1586,3 +1586,42 @@ def ph_remedies(
         frame, inputs["duration_col"], inputs["event_col"], inputs["covariates"], failing,
         categorical=inputs["categorical"], time_gaps=time_gaps, alpha=inputs["alpha"])
     return remedies, refitted
+
+
+def horizon(frame: pd.DataFrame, months: float, time_unit: str, time_col: str = "time") -> float:
+    """A horizon of ``months`` in the data's unit, cut to the longest observed follow-up.
+
+    Rossi's year is 52 weeks of follow-up, not 52.18: curves are not estimated beyond the data.
+    """
+    return float(min(months_to_unit(months, time_unit), frame[time_col].max()))
+
+
+def ph_sentence(tests: pd.DataFrame, remedies: pd.DataFrame) -> str:
+    """One paragraph stating the outcome of the proportional-hazards check and the remedy used."""
+    glob = tests.loc[tests["covariate"] == "GLOBAL"].iloc[0]
+    failing = tests.loc[tests["fails"] & (tests["covariate"] != "GLOBAL")]
+    head = (f"Global test of proportional hazards: chi-square {glob['statistic']:.2f} on "
+            f"{int(glob['df'])} df, p = {glob['p_value']:.3f}. ")
+    if failing.empty:
+        return head + ("No covariate fails the scaled Schoenfeld residual test at the 5% level, so "
+                       "the hazard ratios above can be read as constant over follow-up.")
+    names = ", ".join(f"{r.covariate} (p = {r.p_value:.3f})" for r in failing.itertuples())
+    remedy = remedies["remedy"].iloc[0]
+    how = ("the model is refitted stratified on them, so each level has its own baseline hazard"
+           if remedy == "stratify" else
+           "each gets an interaction with log(time), so its hazard ratio may change over follow-up")
+    return head + (f"These covariates fail the test: {names}. Their hazard ratios above are an "
+                   f"average over follow-up; as a remedy {how} (table below).")
+
+
+def horizons(frame: pd.DataFrame, months: Sequence[float], time_unit: str,
+             time_col: str = "time") -> pd.DataFrame:
+    """Several horizons in months, each in the data's unit and cut to the longest follow-up.
+
+    Returns
+    -------
+    DataFrame
+        ``months`` and ``time`` (in ``time_unit``), one row per horizon.
+    """
+    return pd.DataFrame({"months": list(months),
+                         "time": [horizon(frame, m, time_unit, time_col) for m in months]})

@@ -22,7 +22,10 @@ from statsmodels.nonparametric.smoothers_lowess import lowess
 from analysis import survival
 from analysis.figures import PALETTE, STYLE
 
-__all__ = ["km_figure", "forest_figure", "schoenfeld_figure", "cumulative_incidence_figure"]
+__all__ = [
+    "km_figure", "forest_figure", "schoenfeld_figure", "cumulative_incidence_figure",
+    "adjusted_survival_figure",
+]
 
 
 def _wrap(title: str, width: int = 72) -> str:
@@ -282,5 +285,37 @@ def cumulative_incidence_figure(
         ax.set_title(_wrap(f"{at['aj_cif_pct']:.1f}% {event_label} within {when}; 1 - KM gives "
                            f"{at['one_minus_km_pct']:.1f}% ({excess:.1f} points too high)"),
                      loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def adjusted_survival_figure(
+    curves: pd.DataFrame,
+    labels: Mapping | None = None,
+    time_unit: str = "days",
+    event_label: str = "reoffended",
+    origin: str = "start of follow-up",
+) -> plt.Figure:
+    """Covariate-adjusted cumulative percent by treatment level (from :func:`analysis.survival.adjusted_survival`).
+
+    The title compares the two curves at the last time of ``curves``.
+    """
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+        last = {}
+        for i, (level, c) in enumerate(curves.groupby("treatment", sort=True)):
+            c = c.dropna(subset=["survival"])
+            ax.step(c["time"], c["cumulative_reoffended_pct"], where="post",
+                    color=PALETTE[i % len(PALETTE)], label=_name(level, labels))
+            last[level] = c.iloc[-1]
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(_time_label(time_unit, origin))
+        ax.set_ylabel(f"Cumulative % {event_label}, adjusted")
+        ax.legend(loc="upper left")
+        t_end = min(float(r["time"]) for r in last.values())
+        parts = [f"{_name(k, labels)} {r['cumulative_reoffended_pct']:.1f}%" for k, r in last.items()]
+        ax.set_title(_wrap(f"Adjusted for the covariates, {event_label} by {t_end:.0f} {time_unit}: "
+                           + " vs ".join(parts)), loc="left")
         fig.tight_layout()
     return fig
