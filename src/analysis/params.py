@@ -90,6 +90,50 @@ class SurvivalParams(_Strict):
     )
 
 
+class EffectsParams(_Strict):
+    """Settings of the intervention-effects analysis (notebook ``03_intervention_effects``)."""
+
+    outcomes: list[str] = Field(
+        default_factory=lambda: ["reoffended", "reoffences", "time"],
+        description="Outcome columns of the cohort frame: binary, count and time to event.",
+    )
+    caliper_sd: float = Field(0.2, gt=0, description="Caliper in SDs of the logit propensity score.")
+    ratio: int = Field(1, ge=1, le=10, description="Comparisons matched to each treated person (k:1).")
+    replacement: bool = False
+    exact: list[str] = Field(default_factory=list, description="Covariates matched exactly, e.g. sex.")
+    trim_quantile: float | None = Field(None, ge=0, lt=0.5, description="Trim IPW weights at these quantiles.")
+    bootstrap: int = Field(500, ge=0, description="Bootstrap replications for the doubly robust CI.")
+    subgroups: list[str] = Field(default_factory=lambda: ["sex", "age_band", "area"])
+    min_treated: int = Field(60, ge=1, description="Justice Data Lab minimum treated cohort size.")
+    min_reoffenders: int = Field(30, ge=1, description="Minimum reoffenders for the time measure.")
+
+
+class CostParams(_Strict):
+    """Settings of the cost-of-crime analysis (notebook ``04_cost_of_crime``)."""
+
+    price_year: int = Field(2023, ge=2000, le=2100, description="Price year of reported costs.")
+    attempt_fraction: float = Field(
+        1.0, ge=0, le=1, description="Share of the full unit cost given to an attempted offence.")
+    recorded_to_actual: float = Field(
+        1.0, ge=1, description="Offences actually committed per proven offence.")
+    effect: float | None = Field(
+        None, description="Risk difference (treated minus comparison, fraction) to cost; "
+                          "default: the estimate of 03_intervention_effects.")
+    effect_se: float | None = Field(None, ge=0)
+    programme_cost_per_person: float = Field(0.0, ge=0, description="Programme cost per treated person (GBP).")
+    horizon_years: int = Field(1, ge=1, le=50)
+    discount_rate: float = Field(0.035, ge=0, le=1, description="HM Treasury Green Book rate.")
+    monte_carlo_draws: int = Field(10_000, ge=100)
+
+
+class PerformanceParams(_Strict):
+    """Settings of the performance measures (notebook ``05_performance_measures``)."""
+
+    population: Path | None = Field(None, description="Population denominators (CSV).")
+    custody_start_type: str = "custody_release"
+    quarters: int | None = Field(None, ge=1, description="Most recent quarters to report (all if omitted).")
+
+
 class DisclosureParams(_Strict):
     """Small-count suppression in published tables."""
 
@@ -106,6 +150,9 @@ class RunParams(_Strict):
     data: DataParams
     measures: MeasureParams = MeasureParams()
     survival: SurvivalParams = SurvivalParams()
+    effects: EffectsParams = EffectsParams()
+    costs: CostParams = CostParams()
+    performance: PerformanceParams = PerformanceParams()
     disclosure: DisclosureParams = DisclosureParams()
     source: Path | None = Field(None, exclude=True)
     root: Path | None = Field(None, exclude=True)
@@ -127,6 +174,8 @@ class RunParams(_Strict):
         }
         if d.metadata is not None:
             files["metadata"] = d.metadata
+        if self.performance.population is not None:
+            files["population"] = self.performance.population
         return files
 
     def resolved(self) -> dict[str, Any]:
@@ -145,6 +194,7 @@ class RunParams(_Strict):
             if out["data"].get(table):
                 out["data"][table]["file"] = rel(out["data"][table]["file"])
         out["data"]["metadata"] = rel(out["data"]["metadata"])
+        out["performance"]["population"] = rel(out["performance"]["population"])
         return out
 
 
@@ -269,7 +319,10 @@ def _resolve_paths(p: RunParams, root: Path) -> RunParams:
     }
     meta = res(d.metadata) if d.metadata is not None else None
     data = d.model_copy(update={**tables, "metadata": meta})
-    return p.model_copy(update={"data": data, "root": root})
+    perf = p.performance
+    if perf.population is not None:
+        perf = perf.model_copy(update={"population": res(perf.population)})
+    return p.model_copy(update={"data": data, "performance": perf, "root": root})
 
 
 def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> RunParams:
@@ -315,7 +368,8 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
     params = _resolve_paths(params, root).model_copy(update={"source": source.resolve()})
     problems = _check_consistency(params)
     for table, file in params.input_files().items():
-        key = "data.metadata" if table == "metadata" else f"data.{table}.file"
+        key = {"metadata": "data.metadata", "population": "performance.population"}.get(
+            table, f"data.{table}.file")
         if not file.is_file():
             problems.append(f"{key}: file not found: {file}")
     if params.notebooks:
