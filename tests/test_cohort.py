@@ -113,3 +113,29 @@ def test_age_bands() -> None:
     bands = age_band(pd.Series([10, 14.9, 15, 17, 18, 24, 25, 34, 35, 54, 55, 90]))
     assert bands.astype(str).tolist() == ["10-14", "10-14", "15-17", "15-17", "18-24", "18-24",
                                           "25-34", "25-34", "35-44", "45-54", "55+", "55+"]
+
+
+def test_secondary_suppression_protects_the_complement() -> None:
+    # a variable with two levels: 3 and 200 -> both hidden (200 + the total would give the 3)
+    df = pd.DataFrame({"variable": ["v", "v", "w", "w", "w"], "n": [3, 200, 0, 50, 60],
+                       "pct": [1.5, 98.5, 0.0, 45.5, 54.5]})
+    out = suppress_counts(df, ["n"], {"pct": "n"}, min_cell=5, sets="variable")
+    assert out["n"].tolist() == ["<5", "suppressed", 0, 50, 60]
+    assert out["pct"].tolist() == ["suppressed", "suppressed", 0.0, 45.5, 54.5]
+    # two small cells in one set protect each other: nothing more is hidden
+    two = pd.DataFrame({"n": [2, 3, 40]})
+    assert suppress_counts(two, ["n"], sets=True)["n"].tolist() == ["<5", "<5", 40]
+
+
+def test_table_one_display_applies_secondary_suppression() -> None:
+    table = pd.DataFrame({
+        "variable": ["age", "group", "group"], "level": ["", "adult", "child"],
+        "statistic": ["mean (SD)", "n (%)", "n (%)"],
+        "n_0": [100, 100, 100], "count_0": [np.nan, 97, 3], "value_0": [30.0, 97.0, 3.0],
+        "sd_0": [5.0, np.nan, np.nan],
+        "n_1": [50, 50, 50], "count_1": [np.nan, 25, 25], "value_1": [31.0, 50.0, 50.0],
+        "sd_1": [6.0, np.nan, np.nan], "smd": [0.1, 0.2, -0.2],
+    })
+    shown = table_one_display(table, {0: "C", 1: "T"})
+    assert shown["C"].tolist() == ["30.0 (5.0)", "suppressed", "<5"]
+    assert shown["T"].tolist() == ["31.0 (6.0)", "25 (50.0%)", "25 (50.0%)"]

@@ -18,7 +18,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.balance import smd
-from analysis.disclosure import suppress_counts
+from analysis.disclosure import SUPPRESSED, suppress_counts, suppression_mask
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
 from analysis.validation import ValidatedData
@@ -337,20 +337,23 @@ def table_one_display(table: pd.DataFrame, labels: dict[int, str], min_cell: int
         Smallest count shown (see :mod:`analysis.disclosure`).
     """
 
-    def cell(row: pd.Series, g: int) -> str:
+    masks = {g: suppression_mask(table[f"count_{g}"], min_cell, table["variable"], secondary=True)
+             for g in (0, 1)}
+
+    def cell(i: int, row: pd.Series, g: int) -> str:
         if row["statistic"] == "mean (SD)":
             return f"{row[f'value_{g}']:.1f} ({row[f'sd_{g}']:.1f})"
         count = row[f"count_{g}"]
-        if 0 < count < min_cell:
-            return f"<{min_cell}"
+        if masks[g].iloc[i]:
+            return f"<{min_cell}" if 0 < count < min_cell else SUPPRESSED
         return f"{int(count):,} ({row[f'value_{g}']:.1f}%)"
 
     return pd.DataFrame({
         "Variable": table["variable"],
         "Level": table["level"],
         "Statistic": table["statistic"],
-        labels[0]: [cell(r, 0) for _, r in table.iterrows()],
-        labels[1]: [cell(r, 1) for _, r in table.iterrows()],
+        labels[0]: [cell(i, r, 0) for i, (_, r) in enumerate(table.iterrows())],
+        labels[1]: [cell(i, r, 1) for i, (_, r) in enumerate(table.iterrows())],
         "SMD": table["smd"].round(3),
     })
 
@@ -369,7 +372,8 @@ def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool 
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`reoffending_summary`.
+        Output of :func:`reoffending_summary`; with more than one row, the groups add up to the
+        overall figures, so secondary suppression applies across them.
     min_cell : int
         Smallest count shown.
     rounded : bool
@@ -378,7 +382,9 @@ def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool 
     """
     if rounded:
         table = table.round({c: 1 if c.endswith("_pct") else 2 for c in REOFFENDING_DERIVED})
-    return suppress_counts(table, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell)
+    by_group = len(table) > 1  # the groups add up to the published overall figures
+    return suppress_counts(table, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
+                           sets=True if by_group else None)
 
 
 def complete_cases(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, int]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -77,9 +78,21 @@ class RunOutput:
         """Write ``df`` to ``tables/<notebook>__<name>.csv`` and return the path."""
         return write_csv(df, self.output_dir / "tables" / f"{self.notebook}__{name}.csv")
 
-    def figure(self, name: str, fig: Any) -> list[Path]:
-        """Save ``fig`` to ``figures/<notebook>__<name>.png`` and ``.svg``."""
-        return save_figure(fig, self.output_dir / "figures" / f"{self.notebook}__{name}")
+    def figure(self, name: str, fig: Any) -> None:
+        """Save ``fig`` to ``figures/<notebook>__<name>.png`` and ``.svg``, show it, close it.
+
+        In a notebook the figure is displayed once here (and closed, so that the inline
+        backend does not show it again); elsewhere it is only saved.
+        """
+        save_figure(fig, self.output_dir / "figures" / f"{self.notebook}__{name}")
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython is installed with ipykernel
+            get_ipython = None
+        if get_ipython is not None and get_ipython() is not None:
+            display(fig)
+        plt.close(fig)
 
     def record(self, **values: Any) -> dict[str, Any]:
         """Record headline numbers and rewrite ``results/<notebook>.json``; return all recorded."""

@@ -20,7 +20,9 @@ import papermill as pm
 
 from analysis import manifest
 from analysis.params import RunParams
-from analysis.validation import load_data
+from analysis.privacy import scan_outputs, sensitive_tokens
+from analysis.report import build_report
+from analysis.validation import ValidatedData, load_data
 
 __all__ = ["RunFailed", "RunResult", "notebook_order", "run", "KERNEL", "NOTEBOOK_PARAMETERS"]
 
@@ -87,6 +89,16 @@ def _swap_into_place(tmp: Path, dest: Path) -> None:
         shutil.rmtree(old)
     else:
         tmp.rename(dest)
+
+
+def _sensitive(params: RunParams, data: ValidatedData) -> dict[str, str]:
+    """Person identifiers and dates of birth of the input (not row numbers made up for it)."""
+    if data.form == "records":
+        people = data.people
+        return sensitive_tokens(people["person_id"], people.get("date_of_birth"))
+    if "person_id" in params.data.survival.columns:
+        return sensitive_tokens(data.survival["person_id"], None)
+    return {}
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -197,6 +209,14 @@ def run(
         "packages": manifest.package_versions(),
     }
     _write_json(tmp / "manifest.json", run_manifest)
+    build_report(tmp, params.title)
+    findings = scan_outputs(tmp, _sensitive(params, data))
+    if findings:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RunFailed(
+            "the outputs would disclose personal data, so the run was discarded:\n"
+            + "\n".join(f"  {f}" for f in findings)
+        )
     _swap_into_place(tmp, dest)
     stale = outputs_dir / f"{params.run_name}.failed"
     if stale.exists():

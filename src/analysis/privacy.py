@@ -1,0 +1,79 @@
+"""A check that no output of a run holds a person identifier or date of birth from the input data.
+
+Every text file a run writes (executed notebooks, tables, results, figures' SVG, the report) is
+split into tokens and each token is looked up in the set of the input's person identifiers and
+dates of birth (in ISO ``YYYY-MM-DD`` and UK ``DD/MM/YYYY`` forms). Identifiers that are short
+numbers (fewer than ``MIN_NUMERIC_ID_DIGITS`` digits, e.g. row numbers) cannot be told apart
+from counts in a table and are not searched for; give people identifiers with letters or at
+least six digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Finding", "sensitive_tokens", "scan_outputs", "MIN_NUMERIC_ID_DIGITS"]
+
+MIN_NUMERIC_ID_DIGITS = 6
+#: File types read as text (PNG images hold no text).
+TEXT_SUFFIXES = {".ipynb", ".csv", ".json", ".html", ".svg", ".md", ".txt", ".yaml"}
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A file holding a sensitive token: which file, what kind, how many times (never the value)."""
+
+    file: str
+    kind: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.count} {self.kind}(s) from the input data"
+
+
+def _searchable_id(value: str) -> bool:
+    return not (value.isdigit() and len(value) < MIN_NUMERIC_ID_DIGITS) and len(value) >= 3
+
+
+def sensitive_tokens(person_ids: Iterable[str] | None, dates_of_birth: pd.Series | None
+                     ) -> dict[str, str]:
+    """Map each sensitive token to its kind (``"person identifier"`` or ``"date of birth"``)."""
+    tokens: dict[str, str] = {}
+    for pid in person_ids if person_ids is not None else []:
+        pid = str(pid).strip()
+        if _searchable_id(pid):
+            tokens[pid] = "person identifier"
+    if dates_of_birth is not None:
+        dob = pd.to_datetime(dates_of_birth, errors="coerce").dropna().drop_duplicates()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            tokens.update(dict.fromkeys(dob.dt.strftime(fmt), "date of birth"))
+    return tokens
+
+
+def _split(token: str) -> list[str]:
+    """A token and its pieces split at the punctuation allowed inside a token."""
+    return [token, *re.split(r"[_.:]", token)]
+
+
+def scan_outputs(run_dir: Path, tokens: dict[str, str]) -> list[Finding]:
+    """Return the files under ``run_dir`` that contain any of ``tokens`` (as whole tokens)."""
+    if not tokens:
+        return []
+    findings = []
+    for path in sorted(p for p in run_dir.rglob("*") if p.suffix in TEXT_SUFFIXES):
+        counts: dict[str, int] = {}
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in _TOKEN.finditer(text):
+            for piece in _split(match.group()):
+                kind = tokens.get(piece)
+                if kind is not None:
+                    counts[kind] = counts.get(kind, 0) + 1
+                    break
+        findings += [Finding(str(path.relative_to(run_dir)), k, n) for k, n in counts.items()]
+    return findings
