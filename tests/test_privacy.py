@@ -1,0 +1,62 @@
+"""No output of a run may hold a person identifier or date of birth from the input data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis.params import load_params
+from analysis.privacy import scan_outputs, sensitive_tokens
+from analysis.runner import RunFailed, run
+
+
+def test_tokens_cover_ids_and_both_date_forms() -> None:
+    tokens = sensitive_tokens(["SYN0000001", "42", "1234567"], pd.Series(["1990-03-12"]))
+    assert tokens == {"SYN0000001": "person identifier", "1234567": "person identifier",
+                      "1990-03-12": "date of birth", "12/03/1990": "date of birth"}
+
+
+def test_scan_finds_whole_tokens_only(tmp_path: Path) -> None:
+    tokens = sensitive_tokens(["AB123"], pd.Series(["1990-03-12"]))
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables/leak.csv").write_text("id,n\nAB123,4\n")
+    (tmp_path / "tables/dob.csv").write_text("x\n12/03/1990\n")
+    (tmp_path / "tables/clean.csv").write_text("id,n\nAB1234,4\nXAB123,5\n")
+    (tmp_path / "figure.png").write_bytes(b"AB123")  # images hold no text and are not read
+    found = {(f.file, f.kind, f.count) for f in scan_outputs(tmp_path, tokens)}
+    assert found == {("tables/leak.csv", "person identifier", 1),
+                     ("tables/dob.csv", "date of birth", 1)}
+    assert "AB123" not in " ".join(str(f) for f in scan_outputs(tmp_path, tokens))
+
+
+@pytest.mark.slow
+def test_run_that_prints_a_person_id_is_discarded(tmp_path: Path, root: Path) -> None:
+    """A notebook that shows a row of the data fails the run, and nothing is moved into place."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    shutil.copytree(root / "data/synthetic_small", tmp_path / "data/synthetic_small")
+    (tmp_path / "params").mkdir()
+    shutil.copy(root / "params/fast.yaml", tmp_path / "params/fast.yaml")
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    nb.cells = [
+        nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\nfrom analysis.params import load_params\n"
+            "p = load_params(params_file)\n"
+            "print(pd.read_csv(p.data.people.file).head(1).to_string())"),
+    ]
+    nbformat.write(nb, tmp_path / "notebooks/01_leak.ipynb")
+    params = load_params(tmp_path / "params/fast.yaml")
+    with pytest.raises(RunFailed) as exc:
+        run(params, progress_bar=False)
+    message = str(exc.value)
+    assert "notebooks/01_leak.ipynb" in message and "person identifier" in message
+    assert "SYN" not in message
+    assert not (tmp_path / "outputs/fast").exists()
+    assert not list((tmp_path / "outputs").glob(".*partial"))
