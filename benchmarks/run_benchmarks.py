@@ -1,0 +1,215 @@
+"""Time every stage of the analysis on synthetic cohorts of growing size, with peak memory.
+
+    python benchmarks/run_benchmarks.py                      # 10k, 100k and 1M people
+    python benchmarks/run_benchmarks.py --sizes 10000 --out /tmp/perf.md
+
+Each size's cohort is generated once (``analysis.synthetic``) and written as CSV; each stage then
+runs in a fresh Python process, so that its wall time and peak resident memory (``ru_maxrss``)
+are its own (they include reading the stage's inputs from a cached Parquet copy). Results go
+to a Markdown table (default ``docs/performance.md``, whose text outside the table is kept).
+Targets: every stage of the 1M-person cohort within 5 minutes and 8 GB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES: dict[str, Callable[[Path], str]] = {}
+_CORE: dict[str, float] = {}
+
+
+def timed(work: Callable):
+    """Run the stage's own work, timing it apart from reading its inputs."""
+    t = time.perf_counter()
+    out = work()
+    _CORE["seconds"] = time.perf_counter() - t
+    return out
+
+
+def stage(name: str) -> Callable:
+    """Register a benchmark stage: a function of the cohort folder returning a short note."""
+
+    def register(func: Callable[[Path], str]) -> Callable[[Path], str]:
+        STAGES[name] = func
+        return func
+
+    return register
+
+
+def _params(folder: Path):
+    from analysis.params import load_params
+
+    text = (ROOT / "params/default.yaml").read_text().replace("data/synthetic/", f"{folder}/")
+    path = folder / "params.yaml"
+    path.write_text(text)
+    return load_params(path)
+
+
+def _cohort(folder: Path):
+    """The analysis cohort, cached as pickles after the first build."""
+    import pandas as pd
+
+    from analysis.cohort import build_cohort
+    from analysis.validation import load_data
+
+    cache = folder / "cohort.pkl"
+    if cache.exists():
+        return pd.read_pickle(cache)
+    params = _params(folder)
+    cohort = build_cohort(params, load_data(params))
+    pd.to_pickle(cohort, cache)
+    return cohort
+
+
+@stage("read and validate")
+def read_and_validate(folder: Path) -> str:
+    from analysis.validation import load_data
+
+    params = _params(folder)
+    data = timed(lambda: load_data(params))
+    return f"{data.rows_read['people']:,} people, {data.rows_read['offences']:,} offences"
+
+
+@stage("derive measures")
+def derive(folder: Path) -> str:
+    from analysis.measures import derive_measures
+    from analysis.validation import load_data
+
+    data = load_data(_params(folder))
+    m = timed(lambda: derive_measures(data.people, data.offences))
+    return f"{m['reoffended'].mean():.1%} reoffended"
+
+
+@stage("cohort build")
+def cohort_build(folder: Path) -> str:
+    c = timed(lambda: _cohort(folder))
+    return f"{len(c.frame):,} people in cohort"
+
+
+@stage("Kaplan-Meier")
+def km(folder: Path) -> str:
+    from analysis.survival import km_table
+
+    frame = _cohort(folder).frame
+    curves = timed(lambda: km_table(frame, group_col="group"))
+    return f"{len(curves):,} curve points"
+
+
+@stage("Cox model")
+def cox(folder: Path) -> str:
+    from analysis.cohort import complete_cases
+    from analysis.survival import default_references, fit_cox
+
+    c = _cohort(folder)
+    covariates = ["treated", *c.covariates]
+    frame, _ = complete_cases(c.frame, covariates)
+    refs = default_references(frame, covariates)
+    result = timed(lambda: fit_cox(frame, covariates=covariates, categorical=refs, robust=True))
+    hr = result.summary.set_index("covariate").loc["treated", "hazard_ratio"]
+    return f"HR {hr:.3f}, {result.n:,} people"
+
+
+def run_stage(name: str, folder: Path) -> dict:
+    """Run one stage in this process and return its timing and peak memory."""
+    t = time.perf_counter()
+    note = STAGES[name](folder)
+    total = time.perf_counter() - t
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"stage": name, "seconds": round(_CORE.get("seconds", total), 2),
+            "total_seconds": round(total, 2), "peak_mb": round(peak_kb / 1024), "note": note}
+
+
+def generate(size: int, folder: Path) -> dict:
+    """Generate and write the synthetic cohort of ``size`` people."""
+    from analysis.synthetic import generate_cohort, write_cohort
+
+    t = time.perf_counter()
+    cohort = generate_cohort(size, seed=2024)
+    write_cohort(cohort, folder)
+    seconds = time.perf_counter() - t
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"stage": "generate and write", "seconds": round(seconds, 2), "total_seconds": round(seconds, 2),
+            "peak_mb": round(peak_kb / 1024), "note": f"{len(cohort.offences):,} offences"}
+
+
+def _in_subprocess(args: list[str]) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"stage": args[-1], "seconds": None, "total_seconds": None, "peak_mb": None,
+                "note": "failed: " + proc.stderr.strip().splitlines()[-1][:120]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def markdown(rows: list[dict]) -> str:
+    """The results as a Markdown table."""
+    lines = ["| people | stage | stage seconds | with inputs and imports (s) | peak memory (MB) | note |",
+             "| ---: | --- | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        secs = "—" if r["seconds"] is None else f"{r['seconds']:.2f}"
+        total = "—" if r["total_seconds"] is None else f"{r['total_seconds']:.2f}"
+        mem = "—" if r["peak_mb"] is None else f"{r['peak_mb']:,}"
+        lines.append(f"| {r['size']:,} | {r['stage']} | {secs} | {total} | {mem} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def write_doc(rows: list[dict], out: Path) -> None:
+    """Write the table between the markers of ``out`` (or a new file)."""
+    start, end = "<!-- benchmark table start -->", "<!-- benchmark table end -->"
+    machine = f"{platform.python_version()} on {platform.machine()}, {_cores()} cores"
+    table = f"{start}\nMeasured with Python {machine}.\n\n{markdown(rows)}\n{end}"
+    text = out.read_text() if out.exists() else f"# Performance\n\n{start}\n{end}\n"
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    out.write_text(before + table + after)
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--stages", nargs="+", default=None, help="only these stages")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs/performance.md")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.generate:
+        print(json.dumps(generate(args.generate, args.folder)))
+        return 0
+    if args.stage:
+        print(json.dumps(run_stage(args.stage, args.folder)))
+        return 0
+    rows = []
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench{size}-") as tmp:
+            folder = Path(tmp)
+            for row in [_in_subprocess(["--folder", tmp, "--generate", str(size)])] + [
+                _in_subprocess(["--folder", tmp, "--stage", name])
+                for name in (args.stages or STAGES)
+            ]:
+                rows.append({"size": size, **row})
+                print(f"{size:>9,}  {row['stage']:<28} {row['seconds']!s:>8} s  "
+                      f"{row['peak_mb']!s:>6} MB  {row['note']}", flush=True)
+            del folder
+    write_doc(rows, args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
