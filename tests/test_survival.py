@@ -734,3 +734,12 @@ def test_horizons_are_cut_to_the_observed_follow_up(rossi) -> None:
     table = sv.horizons(frame, [3, 12], "weeks")
     assert table["time"].iloc[0] == pytest.approx(3 * 365.25 / 12 / 7)
     assert table["time"].iloc[1] == 52.0  # a year of weekly follow-up, not 52.18 weeks
+
+
+def test_km_figure_suppresses_small_numbers_at_risk() -> None:
+    frame = pd.DataFrame({"time": [1, 2, 3, 9, 9, 9, 9, 9, 9, 9], "event": [1] * 3 + [0] * 7,
+                          "group": ["a"] * 3 + ["b"] * 7})
+    fig = sp.km_figure(frame, group_col="group", time_unit="days", at_risk_times=[0, 2, 8])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "<5" in texts and "7" in texts
+    assert "3" not in texts and "1" not in texts  # group a's 3 and 1 at risk are hidden

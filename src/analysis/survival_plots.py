@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from lifelines.plotting import add_at_risk_counts
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+from matplotlib.transforms import blended_transform_factory
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from analysis import survival
+from analysis.disclosure import suppress_counts
 from analysis.figures import PALETTE, STYLE
 
 __all__ = [
@@ -54,8 +55,12 @@ def km_figure(
     labels: Mapping | None = None,
     at_risk_times: Sequence[float] | None = None,
     alpha: float = 0.05,
+    min_cell: int = 5,
 ) -> plt.Figure:
     """Kaplan-Meier curves by group with 95% bands and a number-at-risk table underneath.
+
+    The numbers at risk follow the small-count rule (:mod:`analysis.disclosure`): from 1 to
+    ``min_cell - 1`` they are shown as ``<min_cell``.
 
     Parameters
     ----------
@@ -82,6 +87,8 @@ def km_figure(
         Times of the number-at-risk table (default: the axis ticks).
     alpha : float
         1 - confidence level of the bands.
+    min_cell : int
+        Smallest number at risk shown.
     """
     if scale not in ("cumulative", "survival"):
         raise ValueError("scale must be 'cumulative' or 'survival'")
@@ -112,9 +119,10 @@ def km_figure(
             ax.set_ylim(top=1.0)
         ax.set_xlabel(_time_label(time_unit, origin))
         ax.legend(loc="upper left" if scale == "cumulative" else "lower left")
-        add_at_risk_counts(*fitters.values(), ax=ax, rows_to_show=["At risk"],
-                           labels=[_name(g, labels) for g in fitters],
-                           xticks=list(at_risk_times) if at_risk_times is not None else None)
+        ticks = [t for t in (at_risk_times if at_risk_times is not None else ax.get_xticks())
+                 if 0 <= t <= curves["time"].max()]
+        ax.set_xticks(ticks)
+        _at_risk_table(ax, frame, ticks, time_col, event_col, group_col, labels, min_cell)
         when = horizon_label or f"{horizon:g} {time_unit}"
         parts = [f"{_name(g, labels)} {p:.1f}%"
                  for g, p in zip(at["group"], at["cumulative_reoffended_pct"], strict=True)]
@@ -122,6 +130,24 @@ def km_figure(
                      loc="left")
         fig.tight_layout()
     return fig
+
+
+def _at_risk_table(ax: plt.Axes, frame: pd.DataFrame, ticks: Sequence[float], time_col: str,
+                   event_col: str, group_col: str | None, labels: Mapping | None,
+                   min_cell: int) -> None:
+    """Write the numbers at risk (small counts suppressed) under the x axis, one row per group."""
+    risk = survival.number_at_risk(frame, ticks, time_col, event_col, group_col)
+    shown = suppress_counts(risk, ["at_risk"], None, min_cell)
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    ax.text(-0.07, -0.2, "At risk", transform=ax.transAxes, ha="right", va="center",
+            fontweight="bold")
+    for i, (g, rows) in enumerate(shown.groupby("group", sort=False)):
+        y = -0.27 - 0.07 * i
+        ax.text(-0.07, y, _name(g, labels), transform=ax.transAxes, ha="right", va="center",
+                color=PALETTE[i % len(PALETTE)])
+        for t, n in zip(rows["time"], rows["at_risk"], strict=True):
+            ax.text(t, y, f"{n:,}" if isinstance(n, int | np.integer) else str(n),
+                    transform=transform, ha="center", va="center")
 
 
 def forest_figure(
