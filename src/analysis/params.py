@@ -106,6 +106,11 @@ class EffectsParams(_Strict):
     subgroups: list[str] = Field(default_factory=lambda: ["sex", "age_band", "area"])
     min_treated: int = Field(60, ge=1, description="Justice Data Lab minimum treated cohort size.")
     min_reoffenders: int = Field(30, ge=1, description="Minimum reoffenders for the time measure.")
+    common_support: Literal["minmax", "crump", "none"] = Field(
+        "minmax", description="Common-support rule applied before matching and weighting.")
+    balance_threshold: float = Field(0.1, gt=0, description="Absolute SMD flagged as imbalanced.")
+    cluster: str | None = Field(
+        None, description="Column for cluster-robust SEs in the regressions (e.g. a team).")
 
 
 class CostParams(_Strict):

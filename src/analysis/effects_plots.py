@@ -1,0 +1,147 @@
+"""Figures of the intervention-effects analysis: overlap, Love plot, estimates, weighted curves.
+
+Each function returns a matplotlib figure in the project style (:func:`analysis.figures.use_style`)
+with labelled axes; the caller passes a title that states the finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis.figures import PALETTE
+
+__all__ = ["estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
+           "weighted_km_figure"]
+
+
+def _labels(labels: Mapping[int, str] | None) -> dict[int, str]:
+    return dict(labels or {0: "Comparison", 1: "Treated"})
+
+
+def overlap_figure(
+    score: pd.Series,
+    treated: pd.Series,
+    labels: Mapping[int, str] | None = None,
+    support: tuple[float, float] | None = None,
+    title: str = "Propensity scores by group",
+    bins: int = 40,
+) -> plt.Figure:
+    """Mirrored histograms of the propensity score (treated above, comparison below), as the
+    share of each group, with the common-support limits as dashed lines."""
+    lab = _labels(labels)
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    edges = np.linspace(0, 1, bins + 1)
+    t = treated.astype(int)
+    for g, sign, colour in ((1, 1, PALETTE[1]), (0, -1, PALETTE[0])):
+        s = score[t == g].to_numpy(dtype=float)
+        counts, _ = np.histogram(s, bins=edges)
+        share = counts / max(len(s), 1) * 100
+        ax.bar(edges[:-1], sign * share, width=np.diff(edges), align="edge", color=colour,
+               alpha=0.8, label=f"{lab[g]} (n = {len(s):,})")
+    if support is not None:
+        for x in support:
+            ax.axvline(x, color="black", linestyle="--", linewidth=1)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ticks = ax.get_yticks()
+    ax.set_yticks(ticks)
+    ax.set_yticklabels([f"{abs(v):.0f}" for v in ticks])
+    ax.set_xlabel("Propensity score (estimated probability of treatment)")
+    ax.set_ylabel("% of group (treated above, comparison below)")
+    ax.set_xlim(0, 1)
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    return fig
+
+
+def love_plot(
+    balance: pd.DataFrame,
+    threshold: float = 0.1,
+    title: str = "Covariate balance before and after adjustment",
+) -> plt.Figure:
+    """Absolute standardised mean differences per covariate and sample (a Love plot).
+
+    ``balance`` is :func:`analysis.balance.balance_table`; the dashed line is the threshold.
+    """
+    covs = list(dict.fromkeys(balance["covariate"]))
+    samples = list(dict.fromkeys(balance["sample"]))
+    fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.32 * len(covs) + 1.5)))
+    y = np.arange(len(covs))[::-1]
+    markers = ["o", "s", "^", "D", "v"]
+    for i, s in enumerate(samples):
+        part = balance[balance["sample"] == s].set_index("covariate").reindex(covs)
+        ax.scatter(part["abs_smd"], y, label=s, marker=markers[i % len(markers)],
+                   color=PALETTE[i % len(PALETTE)], zorder=3)
+    ax.axvline(threshold, color="black", linestyle="--", linewidth=1,
+               label=f"threshold {threshold:g}")
+    ax.set_yticks(y)
+    ax.set_yticklabels(covs)
+    ax.set_xlabel("Absolute standardised mean difference")
+    ax.set_xlim(left=0)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def estimates_figure(
+    table: pd.DataFrame,
+    title: str = "Risk difference by method",
+    label_col: str = "method",
+) -> plt.Figure:
+    """Forest plot of risk differences (percentage points, treated minus comparison) with CIs.
+
+    ``table`` needs ``estimate``, ``ci_low``, ``ci_high`` as fractions and ``label_col``.
+    """
+    t = table.dropna(subset=["estimate"]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.8))
+    y = np.arange(len(t))[::-1]
+    est, lo, hi = 100 * t["estimate"], 100 * t["ci_low"], 100 * t["ci_high"]
+    ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color=PALETTE[0], capsize=3)
+    ax.axvline(0, color="black", linewidth=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels(t[label_col].astype(str))
+    ax.set_xlabel("Risk difference, treated minus comparison (percentage points, 95% CI)")
+    ax.set_title(title)
+    return fig
+
+
+def subgroup_figure(table: pd.DataFrame, title: str = "Risk difference by subgroup") -> plt.Figure:
+    """Forest plot of subgroup risk differences (rows of :func:`analysis.effects.subgroup_effects`)."""
+    t = table.dropna(subset=["estimate"]).assign(
+        label=lambda d: d["subgroup"].astype(str) + ": " + d["level"].astype(str))
+    return estimates_figure(t, title=title, label_col="label")
+
+
+def weighted_km_figure(
+    curves: Mapping[str, pd.DataFrame],
+    labels: Mapping[int, str] | None = None,
+    time_unit: str = "days",
+    horizon: float | None = None,
+    title: str = "Cumulative proven reoffending in the matched and weighted samples",
+) -> plt.Figure:
+    """Weighted Kaplan-Meier curves (cumulative % reoffended), one panel per sample.
+
+    ``curves`` maps a sample name to :func:`analysis.effects.weighted_km` output.
+    """
+    lab = _labels(labels)
+    fig, axes = plt.subplots(1, len(curves), figsize=(7.5 if len(curves) < 2 else 10, 4.5),
+                             sharey=True, squeeze=False)
+    for ax, (name, c) in zip(axes[0], curves.items(), strict=True):
+        for i, g in enumerate((0, 1)):
+            d = c[c["group"] == g]
+            if d.empty:
+                continue
+            x = np.append(0.0, d["time"].to_numpy(float))
+            yv = np.append(0.0, d["cumulative_reoffended_pct"].to_numpy(float))
+            ax.step(x, yv, where="post", color=PALETTE[i], label=lab[g])
+        if horizon is not None:
+            ax.set_xlim(0, horizon)
+        ax.set_title(name)
+        ax.set_xlabel(f"Time since start of follow-up ({time_unit})")
+        ax.legend(loc="upper left")
+    axes[0][0].set_ylabel("Reoffended (%)")
+    fig.suptitle(title, fontweight="bold")
+    return fig
