@@ -38,6 +38,7 @@ def test_run_that_prints_a_person_id_is_discarded(tmp_path: Path, root: Path) ->
     """A notebook that shows a row of the data fails the run, and nothing is moved into place."""
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     shutil.copytree(root / "data/synthetic_small", tmp_path / "data/synthetic_small")
+    shutil.copytree(root / "data/reference", tmp_path / "data/reference")
     (tmp_path / "params").mkdir()
     shutil.copy(root / "params/fast.yaml", tmp_path / "params/fast.yaml")
     (tmp_path / "notebooks").mkdir()
