@@ -119,6 +119,80 @@ def cox(folder: Path) -> str:
     return f"HR {hr:.3f}, {result.n:,} people"
 
 
+def _model_frame(folder: Path):
+    from analysis.cohort import complete_cases
+    from analysis.survival import default_references
+
+    c = _cohort(folder)
+    frame, _ = complete_cases(c.frame, c.covariates)
+    return frame, list(c.covariates), default_references(frame, c.covariates)
+
+
+@stage("propensity score and matching")
+def propensity_matching(folder: Path) -> str:
+    from analysis.matching import match
+    from analysis.propensity import fit_propensity
+
+    frame, covariates, refs = _model_frame(folder)
+
+    def work():
+        ps = fit_propensity(frame, covariates, categorical=refs)
+        return match(ps.logit, ps.treated, caliper_sd=0.2, ratio=1, exact=frame["sex"])
+
+    result = timed(work)
+    return f"{len(result.pairs):,} matched pairs"
+
+
+@stage("negative binomial")
+def negative_binomial(folder: Path) -> str:
+    from analysis.effects import count_models
+
+    frame, covariates, refs = _model_frame(folder)
+    table, _ = timed(lambda: count_models(frame, "reoffences", covariates, refs))
+    return f"{len(table)} rows"
+
+
+@stage("costs")
+def costs(folder: Path) -> str:
+    from analysis import costs as cst
+
+    params = _params(folder)
+    c = _cohort(folder)
+    tables = cst.load_cost_tables(params)
+    at = cst.unit_costs_at(tables, params.costs.price_year)
+
+    def work():
+        costed = cst.reoffence_costs(c.frame, c.offences, at, tables.mapping,
+                                     params.costs.attempt_fraction)
+        return cst.group_costs(cst.person_costs(c.frame, costed))
+
+    table = timed(work)
+    return f"{len(table)} groups costed"
+
+
+@stage("Monte Carlo (10,000 draws)")
+def monte_carlo(folder: Path) -> str:
+    from analysis import value_for_money as vfm
+
+    inp = vfm.VfmInputs(effect=-0.1, effect_se=0.04, cohort_size=1000,
+                        reoffences_per_reoffender=3.4, unit_cost=4000.0, recorded_to_actual=1.0,
+                        recorded_to_actual_range=(1.0, 2.0), unit_cost_uncertainty=0.25,
+                        programme_cost_per_person=2500.0, horizon_years=1, discount_rate=0.035)
+    mc = timed(lambda: vfm.monte_carlo(inp, 10_000, seed=2024, progress=False))
+    return f"mean NPV {mc.npv.mean():,.0f}"
+
+
+@stage("runner: 01_cohort, report and identifier scan")
+def runner_report(folder: Path) -> str:
+    from analysis.runner import run
+
+    params = _params(folder).model_copy(update={"notebooks": ["01_cohort"]})
+    result = timed(lambda: run(params, outputs_dir=folder / "outputs", progress_bar=False,
+                               log=open("/dev/null", "w")))
+    pages = len(list((result.path / "report").rglob("*.html")))
+    return f"{pages} report pages"
+
+
 def run_stage(name: str, folder: Path) -> dict:
     """Run one stage in this process and return its timing and peak memory."""
     t = time.perf_counter()

@@ -29,6 +29,13 @@ __all__ = [
 ]
 
 
+#: Notebooks whose reference files are inputs of a run only when they run.
+COST_NOTEBOOK = "04_cost_of_crime"
+PERFORMANCE_NOTEBOOK = "05_performance_measures"
+#: Path fields of the ``costs`` section.
+COST_FILES = ("unit_costs", "deflators", "offence_mapping", "case_studies")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,27 +123,87 @@ class EffectsParams(_Strict):
 class CostParams(_Strict):
     """Settings of the cost-of-crime analysis (notebook ``04_cost_of_crime``)."""
 
-    price_year: int = Field(2023, ge=2000, le=2100, description="Price year of reported costs.")
+    unit_costs: Path = Field(
+        Path("data/costs/unit_costs.csv"),
+        description="Unit costs per offence category with provenance (Heeks et al. 2018).")
+    deflators: Path = Field(
+        Path("data/costs/gdp_deflators.csv"),
+        description="HM Treasury GDP deflators by financial year (release named in the file).")
+    offence_mapping: Path = Field(
+        Path("data/costs/offence_mapping.csv"),
+        description="Editable map from local offence descriptions to unit-cost categories.")
+    case_studies: Path = Field(
+        Path("data/costs/case_studies.csv"),
+        description="Offence lists and published totals of the Pan-Dorset case studies.")
+    price_year: int = Field(
+        2023, ge=2000, le=2100,
+        description="Price year of reported costs: the financial year starting in it (2023 = 2023-24).")
     attempt_fraction: float = Field(
         1.0, ge=0, le=1, description="Share of the full unit cost given to an attempted offence.")
     recorded_to_actual: float = Field(
         1.0, ge=1, description="Offences actually committed per proven offence.")
+    recorded_to_actual_range: tuple[float, float] | None = Field(
+        None, description="Low and high recorded-to-actual multiplier for the Monte Carlo and the "
+                          "tornado (default: no uncertainty, the point value).")
+    unit_cost_uncertainty: float = Field(
+        0.25, ge=0, lt=1,
+        description="Relative half-width of the uniform range of every unit cost (0.25 = +/-25%).")
     effect: float | None = Field(
         None, description="Risk difference (treated minus comparison, fraction) to cost; "
                           "default: the estimate of 03_intervention_effects.")
     effect_se: float | None = Field(None, ge=0)
+    cohort_size: int | None = Field(
+        None, ge=1, description="People the effect applies to (default: the treated group).")
+    reoffences_per_reoffender: float | None = Field(
+        None, gt=0, description="Proven reoffences per reoffender (default: the cohort's; 1 for "
+                                "survival data, which record only the first reoffence).")
+    average_cost_categories: list[str] = Field(
+        default_factory=lambda: ["domestic_burglary", "theft_of_vehicle", "theft_from_vehicle",
+                                 "shoplifting", "robbery", "violence_with_injury",
+                                 "violence_without_injury", "criminal_damage_other"],
+        description="Categories averaged (equal weights) for the cost of an offence when the "
+                    "data have no offences table (survival form).")
     programme_cost_per_person: float = Field(0.0, ge=0, description="Programme cost per treated person (GBP).")
     horizon_years: int = Field(1, ge=1, le=50)
     discount_rate: float = Field(0.035, ge=0, le=1, description="HM Treasury Green Book rate.")
     monte_carlo_draws: int = Field(10_000, ge=100)
+    sensitivity_range: float = Field(
+        0.5, gt=0, lt=1,
+        description="Relative low/high range of the one-way sensitivities of the programme cost "
+                    "and the reoffences per reoffender (0.5 = -50% / +50%).")
+
+    @field_validator("recorded_to_actual_range")
+    @classmethod
+    def _ordered_range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not 1 <= v[0] <= v[1]:
+            raise ValueError("give [low, high] with 1 <= low <= high")
+        return v
 
 
 class PerformanceParams(_Strict):
     """Settings of the performance measures (notebook ``05_performance_measures``)."""
 
-    population: Path | None = Field(None, description="Population denominators (CSV).")
-    custody_start_type: str = "custody_release"
+    population: Path | None = Field(
+        None, description="Population aged 10-17 by area and year (CSV: area, year, "
+                          "population_10_17), the denominators of the first-time-entrant and "
+                          "custody rates; without it only counts are reported.")
+    custody_start_type: str = Field(
+        "custody_release", description="Value of cohort_start_type meaning release from custody.")
     quarters: int | None = Field(None, ge=1, description="Most recent quarters to report (all if omitted).")
+    year_start_month: int = Field(
+        4, ge=1, le=12, description="First month of the reporting year: 4 = UK financial year "
+                                    "(quarters 2022/23 Q1 = Apr-Jun 2022), 1 = calendar quarters.")
+    rag_rule: Literal["ci", "estimate"] = Field(
+        "ci", description="Status rule: 'ci' = Green when the whole 95% CI meets the target, Red "
+                          "when it all misses, else Amber; 'estimate' = Green when the estimate "
+                          "meets the target, Red when the whole CI misses, else Amber.")
+    iom_intervention: str | None = Field(
+        "iom", description="Name of the Integrated Offender Management intervention in "
+                           "data.interventions (IOM indicators are skipped if absent).")
+    funnel_by: str = Field("area", description="Column whose units the funnel plot compares.")
+    funnel_method: Literal["exact", "normal"] = Field(
+        "exact", description="Funnel limits: exact binomial/Poisson with Spiegelhalter's "
+                             "interpolation, or the normal approximation.")
 
 
 class DisclosureParams(_Strict):
@@ -169,8 +236,17 @@ class RunParams(_Strict):
             raise ValueError("use letters, digits, '_', '-' or '.', starting with a letter or digit")
         return v
 
+    def runs_notebook(self, name: str) -> bool:
+        """Whether the run executes ``notebooks/<name>.ipynb`` (listed, or all and it exists)."""
+        if self.notebooks is not None:
+            return name in self.notebooks
+        return self.root is not None and (self.root / "notebooks" / f"{name}.ipynb").is_file()
+
     def input_files(self) -> dict[str, Path]:
-        """Return the input files of the run by table name (absolute paths)."""
+        """Return the input files of the run by name (absolute paths).
+
+        The data files always; the reference files of a notebook only when it runs.
+        """
         d = self.data
         files = {
             name: t.file
@@ -179,8 +255,10 @@ class RunParams(_Strict):
         }
         if d.metadata is not None:
             files["metadata"] = d.metadata
-        if self.performance.population is not None:
+        if self.performance.population is not None and self.runs_notebook(PERFORMANCE_NOTEBOOK):
             files["population"] = self.performance.population
+        if self.runs_notebook(COST_NOTEBOOK):
+            files.update({f"costs.{k}": getattr(self.costs, k) for k in COST_FILES})
         return files
 
     def resolved(self) -> dict[str, Any]:
@@ -200,6 +278,8 @@ class RunParams(_Strict):
                 out["data"][table]["file"] = rel(out["data"][table]["file"])
         out["data"]["metadata"] = rel(out["data"]["metadata"])
         out["performance"]["population"] = rel(out["performance"]["population"])
+        for key in COST_FILES:
+            out["costs"][key] = rel(out["costs"][key])
         return out
 
 
@@ -327,7 +407,8 @@ def _resolve_paths(p: RunParams, root: Path) -> RunParams:
     perf = p.performance
     if perf.population is not None:
         perf = perf.model_copy(update={"population": res(perf.population)})
-    return p.model_copy(update={"data": data, "performance": perf, "root": root})
+    costs = p.costs.model_copy(update={k: res(getattr(p.costs, k)) for k in COST_FILES})
+    return p.model_copy(update={"data": data, "performance": perf, "costs": costs, "root": root})
 
 
 def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> RunParams:
@@ -374,7 +455,7 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
     problems = _check_consistency(params)
     for table, file in params.input_files().items():
         key = {"metadata": "data.metadata", "population": "performance.population"}.get(
-            table, f"data.{table}.file")
+            table, table if table.startswith("costs.") else f"data.{table}.file")
         if not file.is_file():
             problems.append(f"{key}: file not found: {file}")
     if params.notebooks:
