@@ -12,20 +12,20 @@ import nbformat
 import pytest
 
 from analysis.params import load_params
-from analysis.runner import RunFailed, notebook_order, run
+from analysis.runner import RunFailed, dependencies, notebook_order, run
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The fast parameter file run twice, under two run names."""
+    """The fast parameter file run twice, under two run names: one notebook at a time, then two."""
     root = Path(__file__).resolve().parents[1]
     outputs = tmp_path_factory.mktemp("outputs")
     paths = []
-    for name in ("first", "second"):
+    for name, jobs in (("first", 1), ("second", 2)):
         params = load_params(root / "params/fast.yaml", {"run_name": name})
-        paths.append(run(params, outputs_dir=outputs, progress_bar=False).path)
+        paths.append(run(params, outputs_dir=outputs, progress_bar=False, jobs=jobs).path)
     return paths[0], paths[1]
 
 
@@ -56,6 +56,12 @@ def test_manifest_records_what_produced_the_run(two_runs: tuple[Path, Path], roo
         assert not Path(entry["path"]).is_absolute()
     assert manifest["parameters"]["run_name"] == "first"
     assert "01_cohort" in manifest["duration_seconds"]
+
+
+def test_cost_notebook_waits_for_the_effects_notebook(root: Path) -> None:
+    deps = dependencies(notebook_order(root))
+    assert deps["04_cost_of_crime"] == {"03_intervention_effects"}
+    assert deps["01_cohort"] == set()
 
 
 def test_same_inputs_give_byte_identical_tables_figures_and_results(
@@ -97,7 +103,7 @@ def test_failed_run_names_notebook_and_cell_and_keeps_earlier_run(tmp_path: Path
     earlier.mkdir(parents=True)
     (earlier / "results.json").write_text('{"earlier": true}')
     with pytest.raises(RunFailed) as exc:
-        run(params, progress_bar=False)
+        run(params, progress_bar=False, jobs=2)
     msg = str(exc.value)
     assert "02_broken.ipynb failed in cell" in msg and "ValueError: boom" in msg
     assert (earlier / "results.json").read_text() == '{"earlier": true}'

@@ -7,6 +7,7 @@ command exits with status 2; a failed notebook exits with status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides["notebooks"] = args.notebooks
     params = load_params(args.params, overrides)
     try:
-        result = run(params, outputs_dir=args.outputs, progress_bar=not args.quiet)
+        result = run(params, outputs_dir=args.outputs, progress_bar=not args.quiet, jobs=args.jobs)
     except RunFailed as err:
         print(f"run failed: {err}", file=sys.stderr)
         return EXIT_FAILED
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--notebooks", nargs="+", metavar="NAME", help="run only these notebooks")
     p_run.add_argument("--outputs", type=Path, help="parent folder of runs (default: outputs/)")
     p_run.add_argument("--quiet", action="store_true", help="no per-cell progress bar")
+    p_run.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                       help="notebooks executed at once (default: 2, or 1 on one core)")
     p_run.set_defaults(func=_cmd_run)
     p_val = sub.add_parser("validate", help="check a parameter file and its data, run nothing")
     p_val.add_argument("params", type=Path)

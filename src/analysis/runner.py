@@ -12,10 +12,12 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import nbformat
 import papermill as pm
 
 from analysis import manifest
@@ -24,7 +26,8 @@ from analysis.privacy import scan_outputs, sensitive_tokens
 from analysis.report import build_report
 from analysis.validation import ValidatedData, load_data
 
-__all__ = ["RunFailed", "RunResult", "notebook_order", "run", "KERNEL", "NOTEBOOK_PARAMETERS"]
+__all__ = ["RunFailed", "RunResult", "dependencies", "notebook_order", "run", "KERNEL",
+           "NOTEBOOK_PARAMETERS"]
 
 #: The kernel every notebook runs on (nbval needs the same name in the notebooks' metadata).
 KERNEL = "python3"
@@ -69,6 +72,74 @@ def _failure_message(nb: Path, err: pm.PapermillExecutionError) -> str:
     )
 
 
+class _NotebookFailed(Exception):
+    def __init__(self, notebook: Path, error: pm.PapermillExecutionError):
+        super().__init__(str(error))
+        self.notebook, self.error = notebook, error
+
+
+def dependencies(notebooks: list[Path]) -> dict[str, set[str]]:
+    """Which notebooks each notebook must wait for, from ``metadata.analysis.depends_on``.
+
+    A dependency that is not part of the run is ignored (the notebook then falls back on its
+    parameters, as when it runs alone).
+    """
+    names = {nb.stem for nb in notebooks}
+    deps = {}
+    for nb in notebooks:
+        meta = nbformat.read(nb, as_version=4).metadata.get("analysis", {})
+        deps[nb.stem] = set(meta.get("depends_on", [])) & names
+    return deps
+
+
+def _execute_one(nb: Path, tmp: Path, parameters: dict[str, str], progress_bar: bool) -> float:
+    t = time.perf_counter()
+    try:
+        pm.execute_notebook(str(nb), str(tmp / "notebooks" / nb.name), parameters=parameters,
+                            kernel_name=KERNEL, cwd=str(nb.parent), progress_bar=progress_bar,
+                            report_mode=False)
+    except pm.PapermillExecutionError as err:
+        raise _NotebookFailed(nb, err) from None
+    return round(time.perf_counter() - t, 2)
+
+
+def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], jobs: int,
+                 log: TextIO, progress_bar: bool) -> dict[str, float]:
+    """Execute the notebooks, up to ``jobs`` at once, each after the notebooks it depends on.
+
+    Each notebook runs in its own kernel and writes its own files, so the outputs do not
+    depend on the order in which independent notebooks finish.
+    """
+    deps = dependencies(notebooks)
+    pending = list(notebooks)
+    durations: dict[str, float] = {}
+    total = len(notebooks)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        running: dict[Future, Path] = {}
+        while pending or running:
+            for nb in [nb for nb in pending if deps[nb.stem] <= set(durations)]:
+                if len(running) >= max(1, jobs):
+                    break
+                pending.remove(nb)
+                print(f"[{total - len(pending)}/{total}] {nb.stem} started", file=log, flush=True)
+                running[pool.submit(_execute_one, nb, tmp, parameters,
+                                    progress_bar and jobs == 1)] = nb
+            if not running:
+                raise RunFailed("notebooks wait for each other: "
+                                + ", ".join(f"{nb.stem} after {sorted(deps[nb.stem])}" for nb in pending))
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                nb = running.pop(future)
+                try:
+                    durations[nb.stem] = future.result()
+                except _NotebookFailed:
+                    pending.clear()
+                    wait(running)
+                    raise
+                print(f"      {nb.stem} done in {durations[nb.stem]:.1f} s", file=log, flush=True)
+    return {nb.stem: durations[nb.stem] for nb in notebooks}
+
+
 def _merge_results(tmp: Path, notebooks: list[Path]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for nb in notebooks:
@@ -101,6 +172,11 @@ def _sensitive(params: RunParams, data: ValidatedData) -> dict[str, str]:
     return {}
 
 
+def _rel(path: Path, root: Path) -> str:
+    """``path`` relative to the project root where it lies inside it, else absolute."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -110,6 +186,7 @@ def run(
     outputs_dir: Path | None = None,
     log: TextIO = sys.stderr,
     progress_bar: bool = True,
+    jobs: int = 1,
 ) -> RunResult:
     """Validate the data, execute the notebooks and move the complete run into place.
 
@@ -122,7 +199,11 @@ def run(
     log : text stream
         Where progress lines go.
     progress_bar : bool
-        Show papermill's per-cell progress bar.
+        Show papermill's per-cell progress bar (with ``jobs=1``; otherwise a line per
+        notebook as it starts and ends).
+    jobs : int
+        Notebooks executed at once (each in its own kernel); a notebook waits for those named
+        in its ``metadata.analysis.depends_on``.
 
     Returns
     -------
@@ -155,29 +236,17 @@ def run(
     (tmp / "notebooks").mkdir()
     params_copy = tmp / "params.yaml"
     shutil.copyfile(params.source, params_copy)
-    durations: dict[str, float] = {}
+    parameters = {"params_file": str(params.source), "output_dir": str(tmp)}
     try:
-        for i, nb in enumerate(notebooks, 1):
-            print(f"[{i}/{len(notebooks)}] {nb.stem}", file=log, flush=True)
-            t = time.perf_counter()
-            pm.execute_notebook(
-                str(nb),
-                str(tmp / "notebooks" / nb.name),
-                parameters={"params_file": str(params.source), "output_dir": str(tmp)},
-                kernel_name=KERNEL,
-                cwd=str(nb.parent),
-                progress_bar=progress_bar,
-                report_mode=False,
-            )
-            durations[nb.stem] = round(time.perf_counter() - t, 2)
-            print(f"      done in {durations[nb.stem]:.1f} s", file=log, flush=True)
-    except pm.PapermillExecutionError as err:
+        durations = _execute_all(notebooks, tmp, parameters, jobs, log, progress_bar)
+    except _NotebookFailed as failure:
         failed = outputs_dir / f"{params.run_name}.failed"
         if failed.exists():
             shutil.rmtree(failed)
         tmp.rename(failed)
+        nb = failure.notebook
         raise RunFailed(
-            f"{_failure_message(nb, err)}\n"
+            f"{_failure_message(nb, failure.error)}\n"
             f"The partly executed notebook is kept in {failed / 'notebooks' / nb.name}; "
             f"earlier complete runs are untouched."
         ) from None
@@ -187,8 +256,7 @@ def run(
 
     results = _merge_results(tmp, notebooks)
     _write_json(tmp / "results.json", results)
-    inputs = {name: {"path": str(p.relative_to(root)) if p.is_relative_to(root) else str(p),
-                     "sha256": manifest.sha256(p)}
+    inputs = {name: {"path": _rel(p, root), "sha256": manifest.sha256(p)}
               for name, p in params.input_files().items()}
     run_manifest = {
         "run_name": params.run_name,
@@ -196,12 +264,12 @@ def run(
         "finished_utc": manifest.utc_now(),
         "duration_seconds": {"validation": round(validation_s, 2), **durations},
         "seed": params.seed,
-        "parameters_file": str(params.source.relative_to(root)) if params.source else None,
+        "parameters_file": _rel(params.source, root) if params.source else None,
         "parameters_sha256": manifest.sha256(params.source) if params.source else None,
         "parameters": params.resolved(),
         "inputs": inputs,
         "rows_read": data.rows_read,
-        "notebooks": {nb.stem: {"path": str(nb.relative_to(root)), "sha256": manifest.sha256(nb)}
+        "notebooks": {nb.stem: {"path": _rel(nb, root), "sha256": manifest.sha256(nb)}
                       for nb in notebooks},
         "git": manifest.git_state(root),
         "environment": manifest.environment(),
