@@ -214,7 +214,8 @@ def run_stage(name: str, folder: Path) -> dict:
     note = STAGES[name](folder)
     total = time.perf_counter() - t
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"stage": name, "seconds": round(_CORE.get("seconds", total), 2),
+    core = _CORE.get("seconds")  # None when the stage did not run its work
+    return {"stage": name, "seconds": None if core is None else round(core, 2),
             "total_seconds": round(total, 2), "peak_mb": round(peak_kb / 1024), "note": note}
 
 
