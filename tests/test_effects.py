@@ -361,3 +361,15 @@ def test_simulation_study_fast_version() -> None:
         assert abs(summary.loc[m, "bias_pp"]) < summary.loc["Unadjusted", "bias_pp"] / 2, m
     text = sim.markdown(sim.summarise(runs), 3, 4000, 20, 1.0)
     assert "| Doubly robust AIPW (ATT) | ATT |" in text
+
+
+def test_balance_title_names_covariates_left_imbalanced() -> None:
+    from analysis.effects_plots import balance_title
+
+    balance = pd.DataFrame({
+        "covariate": ["age", "sex", "age", "sex", "age", "sex"],
+        "sample": ["Unadjusted"] * 2 + ["Matched"] * 2 + ["IPW (ATT)"] * 2,
+        "abs_smd": [0.5, 0.3, 0.15, 0.05, 0.02, 0.01],
+    })
+    title = balance_title(balance, 0.1)
+    assert "Matched: age" in title and "IPW (ATT): none" in title and "Unadjusted" not in title

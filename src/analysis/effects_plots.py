@@ -6,6 +6,7 @@ with labelled axes; the caller passes a title that states the finding.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -14,7 +15,7 @@ import pandas as pd
 
 from analysis.figures import PALETTE
 
-__all__ = ["estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
+__all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
            "weighted_km_figure"]
 
 
@@ -57,15 +58,28 @@ def overlap_figure(
     return fig
 
 
+def balance_title(balance: pd.DataFrame, threshold: float = 0.1) -> str:
+    """A title stating how many covariates each adjusted sample leaves above the threshold."""
+    samples = [s for s in dict.fromkeys(balance["sample"]) if s != "Unadjusted"]
+    parts = []
+    for s in samples:
+        above = balance.loc[(balance["sample"] == s) & (balance["abs_smd"] > threshold),
+                            "covariate"].tolist()
+        parts.append(f"{s}: " + (", ".join(above) if above else "none"))
+    return f"Covariates with |SMD| > {threshold:g} after adjustment \u2014 " + "; ".join(parts)
+
+
 def love_plot(
     balance: pd.DataFrame,
     threshold: float = 0.1,
-    title: str = "Covariate balance before and after adjustment",
+    title: str | None = None,
 ) -> plt.Figure:
     """Absolute standardised mean differences per covariate and sample (a Love plot).
 
     ``balance`` is :func:`analysis.balance.balance_table`; the dashed line is the threshold.
+    The default title names the covariates each adjusted sample leaves above it.
     """
+    title = title or textwrap.fill(balance_title(balance, threshold), 80)
     covs = list(dict.fromkeys(balance["covariate"]))
     samples = list(dict.fromkeys(balance["sample"]))
     fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.32 * len(covs) + 1.5)))
