@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["balance_table", "imbalanced", "smd", "variance_ratio", "weighted_mean_var"]
+__all__ = ["balance_table", "imbalanced", "is_binary", "smd", "variance_ratio", "weighted_mean_var"]
 
 
 def weighted_mean_var(x: pd.Series, w: pd.Series | None = None) -> tuple[float, float]:
@@ -78,7 +78,8 @@ def variance_ratio(
     return float(v1 / v0)
 
 
-def _is_binary(s: pd.Series) -> bool:
+def is_binary(s: pd.Series) -> bool:
+    """Whether the non-missing values of ``s`` are all 0 or 1 (and there is at least one)."""
     vals = set(pd.unique(s.dropna()))
     return bool(vals) and vals <= {0, 1}
 
@@ -122,7 +123,7 @@ def balance_table(
             rows.append({
                 "covariate": col, "sample": sample, "mean_treated": m1, "mean_comparison": m0,
                 "smd": d, "abs_smd": abs(d),
-                "variance_ratio": np.nan if _is_binary(x) else variance_ratio(x, t, ww),
+                "variance_ratio": np.nan if is_binary(x) else variance_ratio(x, t, ww),
                 "imbalanced": bool(abs(d) > threshold),
             })
     return pd.DataFrame(rows)

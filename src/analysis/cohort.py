@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis.balance import smd
+from analysis.balance import is_binary, smd
 from analysis.disclosure import SUPPRESSED, suppress_counts, suppression_mask
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
@@ -193,11 +193,6 @@ def wilson_ci(successes: pd.Series | int, n: pd.Series | int, alpha: float = 0.0
     return proportion_confint(successes, n, alpha=alpha, method="wilson")
 
 
-def _is_binary(s: pd.Series) -> bool:
-    vals = set(pd.unique(s.dropna()))
-    return bool(vals) and vals <= {0, 1}
-
-
 def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFrame:
     """Descriptive table by group with standardised differences (a "Table 1").
 
@@ -226,7 +221,7 @@ def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFram
     treated = f["treated"]
     for var in variables:
         s = f[var]
-        numeric = pd.api.types.is_numeric_dtype(s) and not _is_binary(s)
+        numeric = pd.api.types.is_numeric_dtype(s) and not is_binary(s)
         if numeric:
             row = {"variable": var, "level": "", "statistic": "mean (SD)"}
             for g in (0, 1):
@@ -236,10 +231,10 @@ def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFram
             row["smd"] = smd(s.astype(float), treated)
             rows.append(row)
             continue
-        levels = [1] if _is_binary(s) else sorted(pd.unique(s.dropna()).tolist(), key=str)
+        levels = [1] if is_binary(s) else sorted(pd.unique(s.dropna()).tolist(), key=str)
         for level in levels:
             ind = (s == level).astype(float).where(s.notna())
-            row = {"variable": var, "level": str(level) if not _is_binary(s) else "yes",
+            row = {"variable": var, "level": str(level) if not is_binary(s) else "yes",
                    "statistic": "n (%)"}
             for g in (0, 1):
                 x = ind[treated == g]

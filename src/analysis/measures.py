@@ -67,6 +67,7 @@ __all__ = [
     "counted_reoffences",
     "derive_measures",
     "follow_up_window",
+    "add_months",
     "is_eligible",
     "reoffences_by_type",
     "reoffending_rates",
@@ -91,8 +92,12 @@ def _as_days(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[D]")
 
 
-def _add_months(days: np.ndarray, months: int) -> np.ndarray:
-    """Add calendar months to a ``datetime64[D]`` array exactly as ``pd.DateOffset`` does."""
+def add_months(days: np.ndarray, months: int) -> np.ndarray:
+    """Add calendar months to a ``datetime64[D]`` array exactly as ``pd.DateOffset`` does.
+
+    The day of the month is kept and clipped to the end of a shorter month (31 January + 1
+    month = 28 or 29 February); ``months`` may be negative.
+    """
     shifted = pd.DatetimeIndex(days.astype("datetime64[ns]")) + pd.DateOffset(months=months)
     return shifted.to_numpy(dtype="datetime64[D]")
 
@@ -121,8 +126,8 @@ def _counted_mask(
         follow-up), ``exit`` (exit date if within follow-up, else NaT).
     """
     start = _as_days(people["cohort_start"])
-    anniversary = _add_months(start, follow_up_months)
-    proof_limit = _add_months(start, follow_up_months + waiting_months)
+    anniversary = add_months(start, follow_up_months)
+    proof_limit = add_months(start, follow_up_months + waiting_months)
     if "exit_date" in people.columns:
         exit_day = _as_days(people["exit_date"])
         exit_in = (exit_day >= start) & (exit_day < anniversary)  # NaT compares False
@@ -173,8 +178,8 @@ def follow_up_window(
         months - 1 day, the inclusive last day on which a proof counts).
     """
     start = _as_days(cohort_start)
-    follow_up_end = _add_months(start, follow_up_months) - _DAY
-    proven_by = _add_months(start, follow_up_months + waiting_months) - _DAY
+    follow_up_end = add_months(start, follow_up_months) - _DAY
+    proven_by = add_months(start, follow_up_months + waiting_months) - _DAY
     return pd.DataFrame(
         {
             "follow_up_end": _to_timestamps(follow_up_end),
@@ -210,7 +215,7 @@ def is_eligible(
     """
     extract_day = np.datetime64(pd.Timestamp(extract_date).date(), "D")
     start = _as_days(cohort_start)
-    proven_by = _add_months(start, follow_up_months + waiting_months) - _DAY
+    proven_by = add_months(start, follow_up_months + waiting_months) - _DAY
     return pd.Series(proven_by <= extract_day, index=cohort_start.index, name="eligible")
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis.contract import ROLES
 from analysis.errors import ParameterError
+from analysis.reference import repository_root
 
 __all__ = [
     "RunParams",
@@ -288,11 +289,10 @@ def project_root(start: Path | None = None) -> Path:
 
     Falls back to the current working directory when none is found.
     """
-    here = (start or Path.cwd()).resolve()
-    for d in (here, *here.parents):
-        if (d / "pyproject.toml").is_file():
-            return d
-    return Path.cwd().resolve()
+    try:
+        return repository_root(start or Path.cwd())
+    except FileNotFoundError:
+        return Path.cwd().resolve()
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -41,6 +41,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from analysis.measures import add_months
 from analysis.reference import seed_figure
 
 __all__ = [
@@ -249,28 +250,8 @@ def _day(iso: str) -> int:
 
 
 def _add_months(days: np.ndarray, months: int) -> np.ndarray:
-    """Add calendar months to epoch-day integers, clipping to month end like ``pd.DateOffset``.
-
-    Parameters
-    ----------
-    days : numpy.ndarray of int
-        Days since the epoch.
-    months : int
-        Calendar months to add (may be negative).
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        Shifted days since the epoch.
-    """
-    d = days.astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    day_of_month = (d - month.astype("datetime64[D]")).astype(np.int64)
-    target = month + np.timedelta64(months, "M")
-    length = ((target + np.timedelta64(1, "M")).astype("datetime64[D]")
-              - target.astype("datetime64[D]")).astype(np.int64)
-    out = target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1)
-    return out.astype(np.int64)
+    """Add calendar months to epoch-day integers (see :func:`analysis.measures.add_months`)."""
+    return add_months(days.astype("datetime64[D]"), months).astype(np.int64)
 
 
 def _age_years(birth: np.ndarray, on: np.ndarray) -> np.ndarray:
