@@ -318,3 +318,42 @@ def test_cost_figures_state_their_finding(tables: costs.CostTables) -> None:
     title = cost_plots.change_in_offending_figure(change).axes[0].get_title(loc="left")
     assert title == "Proven offending rose in every group, least in y (+10%)"
     plt.close("all")
+
+
+def test_cost_of_reoffences_as_an_outcome_hand_computed() -> None:
+    params = load_params(ROOT / "params/default.yaml")
+    frame = pd.DataFrame({
+        "person_id": ["a", "b", "c"],
+        "cohort_start": pd.to_datetime(["2023-01-01"] * 3),
+    }, index=[10, 11, 12])
+    offences = pd.DataFrame({
+        "person_id": ["a", "a", "c", "c", "b"],
+        "offence_date": pd.to_datetime(["2023-02-01", "2023-03-01", "2023-06-01", "2024-06-01",
+                                        "2022-06-01"]),
+        "proven_date": pd.to_datetime(["2023-04-01", "2023-05-01", "2023-08-01", "2024-08-01",
+                                       "2022-08-01"]),
+        "offence_type": ["dwelling burglary", "going equipped", "shoplifting", "shoplifting",
+                         "shoplifting"],
+        "attempt": [0, 0, 1, 0, 0],
+    })
+    cost, uncosted = costs.reoffence_cost_outcome(params, frame, offences)
+    factor = INDEX_2023 / INDEX_2015  # default price year 2023-24
+    a = params.costs.attempt_fraction
+    assert cost.name == "reoffence_cost_gbp" and list(cost.index) == [10, 11, 12]
+    # a: one burglary (going equipped has no unit cost); b: an offence before the start;
+    # c: an attempted shoplifting (the second is after the follow-up)
+    assert cost.tolist() == pytest.approx([BURGLARY * factor, 0.0, a * SHOPLIFTING * factor])
+    assert uncosted[["offence_type", "offences"]].values.tolist() == [["going equipped", 1]]
+
+
+def test_effects_notebook_with_the_cost_outcome_records_the_cost_files() -> None:
+    p = load_params(ROOT / "params/default.yaml").model_copy(
+        update={"notebooks": ["03_intervention_effects"]})
+    assert "reoffence_cost_gbp" in p.effects.outcomes
+    assert "costs.unit_costs" in p.input_files()
+    without = p.model_copy(update={"effects": p.effects.model_copy(
+        update={"outcomes": ["reoffended"]})})
+    assert "costs.unit_costs" not in without.input_files()
+    survival = load_params(ROOT / "params/rossi.yaml").model_copy(
+        update={"notebooks": ["03_intervention_effects"]})
+    assert "costs.unit_costs" not in survival.input_files()

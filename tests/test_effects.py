@@ -24,6 +24,7 @@ from analysis import effects as ef
 from analysis import effects_plots as efp
 from analysis import survival as sv
 from analysis.balance import balance_table
+from analysis.propensity import crump_alpha
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSSI_COVARIATES = ["age", "race", "wexp", "mar", "paro", "prio"]
@@ -373,3 +374,66 @@ def test_balance_title_names_covariates_left_imbalanced() -> None:
     })
     title = balance_title(balance, 0.1)
     assert "Matched: age" in title and "IPW (ATT): none" in title and "Unadjusted" not in title
+
+
+# --------------------------------------------------------------------------------------------
+# The ATE's overlap region, outcome kinds and the cost outcome
+# --------------------------------------------------------------------------------------------
+
+
+def _targeted(n: int = 4000, seed: int = 5) -> pd.DataFrame:
+    """A targeted intervention: people without the need are almost never treated."""
+    rng = np.random.default_rng(seed)
+    need = rng.random(n) < 0.4
+    x = rng.normal(size=n)
+    t = rng.random(n) < expit(-5 + 4 * need + 0.5 * x)
+    y = rng.random(n) < expit(-1 + 0.8 * need + 0.3 * x - 0.5 * t)
+    return pd.DataFrame({"need": need.astype(float), "x": x, "treated": t.astype(int),
+                         "reoffended": y.astype(int)})
+
+
+def test_ate_row_is_restricted_to_the_overlap_region_and_says_so() -> None:
+    f = _targeted()
+    est = ef.binary_estimates(f, "reoffended", ["need", "x"], bootstrap=0, progress=False)
+    a = est.ate_alpha
+    score = est.propensity.score
+    assert a == pytest.approx(crump_alpha(score))
+    w = est.weights["IPW (ATE)"]
+    inside = (score >= a) & (score <= 1 - a)
+    assert (w[~inside] == 0).all() and (w[inside] > 0).all()
+    row = est.table.set_index("method").loc["IPW (ATE)"]
+    assert f"scores {a:.3f} to {1 - a:.3f}" in row["estimand"]
+    assert row["n_treated"] + row["n_comparison"] == int(inside.sum())
+    # a fixed limit, and everyone
+    fixed = ef.binary_estimates(f, "reoffended", ["need", "x"], bootstrap=0, progress=False,
+                                ate_overlap=0.1)
+    assert fixed.ate_alpha == 0.1
+    everyone = ef.binary_estimates(f, "reoffended", ["need", "x"], bootstrap=0, progress=False,
+                                   ate_overlap=None)
+    assert (everyone.weights["IPW (ATE)"] > 0).all()
+    assert everyone.table.set_index("method").loc["IPW (ATE)", "estimand"] == "ATE"
+
+
+@pytest.mark.parametrize(("name", "values", "kind"), [
+    ("time", [3.0, 5.5], "time"),
+    ("reoffended", [0, 1, 1], "binary"),
+    ("reoffences", [0, 2, 7], "count"),
+    ("score", [0.5, 1.25], "amount"),
+    ("reoffence_cost_gbp", [0.0, 1.0], "amount"),
+])
+def test_outcome_kind(name: str, values: list[float], kind: str) -> None:
+    assert ef.outcome_kind(name, pd.Series(values + [np.nan])) == kind
+
+
+def test_adjusted_contrasts_is_weighted_contrast_per_method() -> None:
+    f = _targeted(600, 2)
+    w = pd.Series(np.linspace(0.5, 2, len(f)), index=f.index)
+    cl = pd.Series(np.arange(len(f)) // 3, index=f.index)
+    table = ef.adjusted_contrasts(f, "reoffended", {"A": None, "B": w}, {"B": cl},
+                                  ("difference", "ratio"))
+    assert table[["method", "scale"]].values.tolist() == [
+        ["A", "difference"], ["A", "ratio"], ["B", "difference"], ["B", "ratio"]]
+    b = table.iloc[3]
+    ref = ef.weighted_contrast(f["reoffended"], f["treated"], w, cl, "ratio")
+    assert b["estimate"] == ref["estimate"] and b["se"] == ref["se"]
+    assert (table["outcome"] == "reoffended").all()

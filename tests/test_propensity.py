@@ -88,3 +88,26 @@ def test_overlap_table() -> None:
     assert t["group"].tolist() == ["Yes", "No"]
     assert t["mean"].tolist() == pytest.approx([0.3, 0.2])
     assert t["min"].tolist() == [0.2, 0.1] and t["max"].tolist() == [0.4, 0.3]
+
+
+def test_crump_alpha_hand_computed() -> None:
+    # g = 1 / (e (1 - e)) = 4, 4, 4 and 1 / 0.0099 = 101.01: max g > 2 mean g (56.5), so trim.
+    # gamma solves gamma = 2 E[g | g <= gamma]: between 4 and 101 that mean is 4, so gamma = 8,
+    # and a = 1/2 - sqrt(1/4 - 1/8).
+    a = pps.crump_alpha(np.array([0.5, 0.5, 0.5, 0.01]))
+    assert a == pytest.approx(0.5 - np.sqrt(0.125), abs=1e-12)
+    assert 0.01 < a < 0.5  # the 0.01 score is left out, the 0.5 scores kept
+
+
+def test_crump_alpha_is_zero_when_no_one_needs_leaving_out() -> None:
+    assert pps.crump_alpha(np.array([0.3, 0.5, 0.6, 0.7])) == 0.0  # max g 4.8 <= 2 mean g
+
+
+def test_crump_alpha_solves_its_defining_equation() -> None:
+    rng = np.random.default_rng(3)
+    e = 1 / (1 + np.exp(-rng.normal(-2.5, 1.5, 5000)))
+    a = pps.crump_alpha(e)
+    gamma = 1 / (a * (1 - a))
+    g = 1 / (e * (1 - e))
+    assert gamma == pytest.approx(2 * g[g <= gamma].mean(), rel=1e-10)
+    assert 0 < a < 0.5

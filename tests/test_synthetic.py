@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.measures import is_eligible
 from analysis.reference import needs_table, repository_root, seed_figure, seed_figures
 from analysis.synthetic import (
     DEFAULT_N,
@@ -478,3 +479,17 @@ def test_bundled_small_cohort_matches_the_generator(tmp_path: Path) -> None:
             f"{bundled} differs from generate_cohort(1000, 2024) ({key}): run "
             "python -m analysis.synthetic --out data/synthetic_small --n 1000 --seed 2024"
         )
+
+
+def test_potential_outcomes_give_the_true_effects_of_the_metadata(cohort: SyntheticCohort) -> None:
+    po = cohort.potential_outcomes
+    assert list(po["person_id"]) == list(cohort.people["person_id"])
+    people = cohort.people
+    eligible = is_eligible(people["cohort_start"], EXTRACT_DATE, 12, 6).to_numpy()
+    for name in INTERVENTION_HAZARD_RATIOS:
+        effect = (po[f"{name}_y1"] - po[f"{name}_y0"]).to_numpy()
+        population = eligible & (True if name == "restorative_justice" else people["age"].to_numpy() >= 18)
+        treated = population & people[name].fillna(0).eq(1).to_numpy()
+        truth = cohort.metadata["true_effects"][name]
+        assert 100 * effect[treated].mean() == pytest.approx(truth["att_risk_difference_pp"], abs=1e-3)
+        assert 100 * effect[population].mean() == pytest.approx(truth["ate_risk_difference_pp"], abs=1e-3)

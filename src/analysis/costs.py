@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis.errors import DataError, Problem
 from analysis.measures import counted_reoffences
-from analysis.params import CostParams, RunParams
+from analysis.params import COST_OUTCOME, CostParams, RunParams
 
 __all__ = [
     "COSTED",
@@ -64,6 +64,7 @@ __all__ = [
     "case_study_outcomes",
     "case_study_evidence",
     "reoffence_costs",
+    "reoffence_cost_outcome",
     "person_costs",
     "group_costs",
     "change_in_offending",
@@ -1024,6 +1025,42 @@ def reoffence_costs(frame: pd.DataFrame, offences: pd.DataFrame, costs_at: pd.Da
     counted = counted_reoffences(frame, offences[offences["person_id"].isin(frame["person_id"])],
                                  follow_up_months, waiting_months)
     return cost_offences(counted, costs_at, mapping, attempt_fraction)
+
+
+def reoffence_cost_outcome(params: RunParams, frame: pd.DataFrame,
+                           offences: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Each person's cost of proven reoffences, as an outcome of the effects analysis.
+
+    The reoffences of the Ministry of Justice measure (the run's follow-up and waiting periods)
+    are mapped and costed with the run's cost files at ``costs.price_year`` prices, attempts at
+    ``costs.attempt_fraction``; a reoffence with no unit cost adds nothing and is counted in
+    the second table instead.
+
+    Parameters
+    ----------
+    params : RunParams
+        The run's parameters (cost files, price year, measure periods).
+    frame : DataFrame
+        The cohort frame (``person_id``, ``cohort_start``, optional ``exit_date``).
+    offences : DataFrame
+        The offences table.
+
+    Returns
+    -------
+    Series
+        Cost in GBP per person, on ``frame``'s index, named :data:`analysis.params.COST_OUTCOME`.
+    DataFrame
+        The uncosted reoffences by offence type (:func:`uncosted_offences`).
+    """
+    tables = load_cost_tables(params)
+    costs_at = unit_costs_at(tables, params.costs.price_year)
+    m = params.measures
+    counted = reoffence_costs(frame, offences, costs_at, tables.mapping,
+                              params.costs.attempt_fraction, m.follow_up_months, m.waiting_months)
+    people = person_costs(frame, counted)
+    cost = pd.Series(people["cost_gbp"].to_numpy(dtype=float), index=frame.index,
+                     name=COST_OUTCOME)
+    return cost, uncosted_offences(counted)
 
 
 def person_costs(frame: pd.DataFrame, costed: pd.DataFrame) -> pd.DataFrame:

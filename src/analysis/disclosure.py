@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["is_small", "suppression_mask", "suppress_counts", "SUPPRESSED"]
+__all__ = ["count_text", "is_small", "suppression_mask", "suppress_counts", "SUPPRESSED"]
 
 SUPPRESSED = "suppressed"
 
@@ -30,6 +30,11 @@ def is_small(counts: pd.Series, min_cell: int = 5) -> pd.Series:
     """Return True where a count is between 1 and ``min_cell - 1``."""
     c = pd.to_numeric(counts, errors="coerce")
     return (c > 0) & (c < min_cell)
+
+
+def count_text(count: int, min_cell: int = 5) -> str:
+    """A count for a sentence: ``"<5"`` from 1 to ``min_cell - 1``, else with thousands commas."""
+    return f"<{min_cell}" if 0 < count < min_cell else f"{count:,}"
 
 
 def _secondary(counts: pd.Series, primary: pd.Series) -> pd.Series:

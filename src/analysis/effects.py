@@ -18,19 +18,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines import KaplanMeierFitter
 from scipy import stats
 from scipy.special import expit
 from statsmodels.stats.multitest import multipletests
 from tqdm import tqdm
 
+from analysis.cox_variance import CoxPHFitter
 from analysis.matching import MatchResult, match
-from analysis.propensity import EPS, common_support, fit_logistic, fit_propensity
+from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
 from analysis.survival import CoxResult, default_references, design_matrix
 from analysis.weighting import ipw_weights
 
 __all__ = [
     "AIPWResult",
+    "adjusted_contrasts",
     "aipw",
     "binary_estimates",
     "count_models",
@@ -38,6 +40,7 @@ __all__ = [
     "holm",
     "jdl_sentence",
     "logistic_adjusted",
+    "outcome_kind",
     "overdispersion_test",
     "reportability",
     "sample_size_needed",
@@ -142,6 +145,60 @@ def weighted_contrast(
     return {"mean_treated": m1, "mean_comparison": m0, "estimate": est, "se": se,
             "ci_low": lo, "ci_high": hi, "p_value": float(p),
             "n_treated": int((t == 1).sum()), "n_comparison": int((t == 0).sum())}
+
+
+def outcome_kind(name: str, values: pd.Series) -> Literal["time", "binary", "count", "amount"]:
+    """The kind of an outcome column, which decides how it is compared.
+
+    ``"time"`` for the column ``time`` (time to first reoffence, with ``event``); ``"binary"``
+    for 0/1 values; ``"amount"`` for a column whose name ends in ``_gbp`` (money) or with
+    non-integer values; otherwise ``"count"``. Missing values are ignored.
+    """
+    if name == "time":
+        return "time"
+    v = pd.to_numeric(values.dropna(), errors="raise").to_numpy(dtype=float)
+    if set(np.unique(v)) <= {0.0, 1.0} and not name.endswith("_gbp"):
+        return "binary"
+    if name.endswith("_gbp") or not np.all(v == np.round(v)):
+        return "amount"
+    return "count"
+
+
+def adjusted_contrasts(
+    frame: pd.DataFrame,
+    outcome: str,
+    weights: Mapping[str, pd.Series | None],
+    clusters: Mapping[str, pd.Series | None] | None = None,
+    scales: Sequence[Literal["difference", "ratio"]] = ("difference",),
+    treatment_col: str = "treated",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """:func:`weighted_contrast` of one outcome under several sets of weights, as one table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The people (the weights' index).
+    outcome : str
+        Outcome column.
+    weights : mapping
+        ``{method: weights}``, e.g. ``{"Unadjusted": None, "Matching": w, "IPW (ATT)": w}``.
+    clusters : mapping, optional
+        ``{method: cluster ids}`` for cluster-robust SEs (e.g. the matched sets).
+    scales : sequence of {"difference", "ratio"}
+        Contrasts to report.
+
+    Returns
+    -------
+    DataFrame
+        ``method``, ``scale``, ``outcome`` and the keys of :func:`weighted_contrast`.
+    """
+    clusters = dict(clusters or {})
+    rows = [{"method": name, "scale": scale, "outcome": outcome,
+             **weighted_contrast(frame[outcome], frame[treatment_col], w, clusters.get(name),
+                                 scale, alpha)}
+            for name, w in weights.items() for scale in scales]
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,6 +506,7 @@ class Estimates:
     weights: dict[str, pd.Series]
     clusters: pd.Series | None
     aipw: AIPWResult | None
+    ate_alpha: float = 0.0
 
 
 def match_clusters(result: MatchResult, index: pd.Index) -> pd.Series | None:
@@ -484,6 +542,7 @@ def binary_estimates(
     cluster_col: str | None = None,
     progress: bool = True,
     alpha: float = 0.05,
+    ate_overlap: float | Literal["optimal"] | None = "optimal",
 ) -> Estimates:
     """Every estimator of the risk difference on one cohort (complete cases), as one table.
 
@@ -491,6 +550,11 @@ def binary_estimates(
     ``Matching`` (nearest neighbour on the logit score, ATT); ``IPW (ATT)``; ``IPW (ATE)``;
     ``Doubly robust AIPW (ATT)``. The propensity model, weights and matching are fitted once
     in the people within common support; the unadjusted and regression rows use everyone.
+
+    ``ate_overlap`` sets the region of the ``IPW (ATE)`` row: ``"optimal"`` keeps the scores in
+    ``[a, 1 - a]`` with Crump et al.'s optimal ``a`` (:func:`analysis.propensity.crump_alpha`),
+    a number sets ``a`` itself, and None keeps everyone within common support. Outside the
+    region the ATE weights are 0, and the row's ``estimand`` names the region.
 
     Returns
     -------
@@ -527,19 +591,24 @@ def binary_estimates(
     rows.append({"method": "Matching", "estimand": "ATT (matched treated)", **mc,
                  "ci_method": "Wald, cluster-robust (matched set)" if clusters is not None
                  else "Wald, robust (matching weights)"})
-    weights = {"Matched": m.weights}
-    for est in ("ATT", "ATE"):
-        w = ipw_weights(ps.score, ps.treated, est, True, trim_quantile)
-        weights[f"IPW ({est})"] = w
-        rows.append({"method": f"IPW ({est})", "estimand": est,
-                     **weighted_contrast(yy, tt, w, alpha=alpha), "ci_method": "Wald, robust"})
+    weights = {"Matched": m.weights,
+               "IPW (ATT)": ipw_weights(ps.score, ps.treated, "ATT", True, trim_quantile)}
+    a = crump_alpha(ps.score) if ate_overlap == "optimal" else float(ate_overlap or 0.0)
+    inside = (ps.score >= a) & (ps.score <= 1 - a)
+    weights["IPW (ATE)"] = ipw_weights(ps.score[inside], ps.treated[inside], "ATE", True,
+                                       trim_quantile).reindex(sub.index, fill_value=0.0)
+    ate_label = "ATE" if a == 0 else f"ATE in the overlap region (scores {a:.3f} to {1 - a:.3f})"
+    for est, label in (("ATT", "ATT"), ("ATE", ate_label)):
+        rows.append({"method": f"IPW ({est})", "estimand": label,
+                     **weighted_contrast(yy, tt, weights[f"IPW ({est})"], alpha=alpha),
+                     "ci_method": "Wald, robust"})
     dr = None
     if tt.sum() > 1 and (1 - tt).sum() > 1:
         dr = aipw(sub, outcome, covariates, refs, treatment_col, "ATT", bootstrap, seed, alpha,
                   progress)
         rows.append({"method": "Doubly robust AIPW (ATT)", **dr.as_row()})
     table = pd.DataFrame(rows)
-    return Estimates(table, sub, ps, ps_all, support, m, weights, clusters, dr)
+    return Estimates(table, sub, ps, ps_all, support, m, weights, clusters, dr, a)
 
 
 # --------------------------------------------------------------------------------------------
@@ -591,7 +660,8 @@ def weighted_cox(
 ) -> CoxResult:
     """Marginal hazard ratio of treatment in a matched or weighted sample (robust SE).
 
-    lifelines ``CoxPHFitter`` with ``weights_col`` and the robust (Lin-Wei sandwich) variance,
+    lifelines ``CoxPHFitter`` with ``weights_col`` and the robust (Lin-Wei sandwich) variance
+    (Efron score residuals, :mod:`analysis.cox_variance`),
     clustered on the matched set when ``cluster`` is given (Austin 2013, 2016). People with
     weight 0 are left out. The result is a :class:`analysis.survival.CoxResult`, so
     ``.summary`` is the project's tidy table.

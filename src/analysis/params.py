@@ -31,8 +31,12 @@ __all__ = [
 
 
 #: Notebooks whose reference files are inputs of a run only when they run.
+EFFECTS_NOTEBOOK = "03_intervention_effects"
 COST_NOTEBOOK = "04_cost_of_crime"
 PERFORMANCE_NOTEBOOK = "05_performance_measures"
+#: Outcome of the effects notebook computed from the cost files: each person's cost of proven
+#: reoffences (GBP at the price year of ``costs.price_year``).
+COST_OUTCOME = "reoffence_cost_gbp"
 #: Path fields of the ``costs`` section.
 COST_FILES = ("unit_costs", "deflators", "offence_mapping", "case_studies")
 
@@ -102,14 +106,19 @@ class EffectsParams(_Strict):
     """Settings of the intervention-effects analysis (notebook ``03_intervention_effects``)."""
 
     outcomes: list[str] = Field(
-        default_factory=lambda: ["reoffended", "reoffences", "time"],
-        description="Outcome columns of the cohort frame: binary, count and time to event.",
+        default_factory=lambda: ["reoffended", "reoffences", "time", COST_OUTCOME],
+        description="Outcome columns of the cohort frame: binary, count, time to event, and "
+                    f"'{COST_OUTCOME}', the cost of proven reoffences from the cost files.",
     )
     caliper_sd: float = Field(0.2, gt=0, description="Caliper in SDs of the logit propensity score.")
     ratio: int = Field(1, ge=1, le=10, description="Comparisons matched to each treated person (k:1).")
     replacement: bool = False
     exact: list[str] = Field(default_factory=list, description="Covariates matched exactly, e.g. sex.")
     trim_quantile: float | None = Field(None, ge=0, lt=0.5, description="Trim IPW weights at these quantiles.")
+    ate_overlap: float | Literal["optimal"] | None = Field(
+        "optimal",
+        description="Score limit a of the ATE's overlap region [a, 1 - a]: 'optimal' (Crump et "
+                    "al. 2009), a number in [0, 0.5), or null for everyone in common support.")
     bootstrap: int = Field(500, ge=0, description="Bootstrap replications for the doubly robust CI.")
     subgroups: list[str] = Field(default_factory=lambda: ["sex", "age_band", "area"])
     min_treated: int = Field(60, ge=1, description="Justice Data Lab minimum treated cohort size.")
@@ -119,6 +128,13 @@ class EffectsParams(_Strict):
     balance_threshold: float = Field(0.1, gt=0, description="Absolute SMD flagged as imbalanced.")
     cluster: str | None = Field(
         None, description="Column for cluster-robust SEs in the regressions (e.g. a team).")
+
+    @field_validator("ate_overlap")
+    @classmethod
+    def _overlap_limit(cls, v: float | str | None) -> float | str | None:
+        if isinstance(v, float | int) and not 0 <= v < 0.5:
+            raise ValueError("give 'optimal', null or a number in [0, 0.5)")
+        return v
 
 
 class CostParams(_Strict):
@@ -243,10 +259,18 @@ class RunParams(_Strict):
             return name in self.notebooks
         return self.root is not None and (self.root / "notebooks" / f"{name}.ipynb").is_file()
 
+    def uses_cost_files(self) -> bool:
+        """Whether the run reads the cost files: the cost notebook runs, or the effects notebook
+        runs on records-form data with the cost of reoffences among its outcomes."""
+        return self.runs_notebook(COST_NOTEBOOK) or (
+            self.runs_notebook(EFFECTS_NOTEBOOK) and COST_OUTCOME in self.effects.outcomes
+            and self.data.offences is not None)
+
     def input_files(self) -> dict[str, Path]:
         """Return the input files of the run by name (absolute paths).
 
-        The data files always; the reference files of a notebook only when it runs.
+        The data files always; the reference files of a notebook only when it runs (the cost
+        files also when the effects notebook costs reoffences as an outcome).
         """
         d = self.data
         files = {
@@ -258,7 +282,7 @@ class RunParams(_Strict):
             files["metadata"] = d.metadata
         if self.performance.population is not None and self.runs_notebook(PERFORMANCE_NOTEBOOK):
             files["population"] = self.performance.population
-        if self.runs_notebook(COST_NOTEBOOK):
+        if self.uses_cost_files():
             files.update({f"costs.{k}": getattr(self.costs, k) for k in COST_FILES})
         return files
 

@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 from lifelines import (
     AalenJohansenFitter,
-    CoxPHFitter,
     CoxTimeVaryingFitter,
     KaplanMeierFitter,
     LogLogisticAFTFitter,
@@ -55,6 +54,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import survdiff
 
 from analysis.cohort import DAYS_PER_UNIT
+from analysis.cox_variance import CoxPHFitter
 
 __all__ = [
     "AFT_DISTRIBUTIONS",
@@ -571,6 +571,9 @@ def fit_cox(
     alpha: float = 0.05,
 ) -> CoxResult:
     """Fit a Cox proportional-hazards model (lifelines ``CoxPHFitter``, Efron ties).
+
+    Robust and cluster-robust standard errors use the Efron score residuals of
+    :mod:`analysis.cox_variance` (R ``survival``'s definition, vectorised).
 
     Parameters
     ----------

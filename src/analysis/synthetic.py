@@ -221,11 +221,17 @@ class SyntheticCohort:
     metadata : dict
         Seed, sizes, dates, measure settings, planted hazard ratios, true effects,
         calibration targets with realised values and the assumptions.
+    potential_outcomes : pandas.DataFrame
+        The truth no analysis can see, for simulation studies: one row per person (same order
+        as ``people``), ``person_id`` and, per intervention, ``<name>_y1`` and ``<name>_y0``,
+        the one-year proven reoffending flag (0/1) with the intervention given at the person's
+        drawn delay and withheld, all other random numbers unchanged. Not written to disk.
     """
 
     people: pd.DataFrame
     offences: pd.DataFrame
     metadata: dict
+    potential_outcomes: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1300,7 +1306,7 @@ def _pct(values: np.ndarray, mask: np.ndarray) -> float | None:
     return round(100 * float(values[mask].mean()), 4) if mask.any() else None
 
 
-def _true_effects(model: _Model, interventions: Arrays) -> dict[str, dict[str, float]]:
+def _true_effects(model: _Model, interventions: Arrays) -> tuple[dict[str, dict[str, float]], Arrays]:
     """Compute each intervention's true 12-month risk differences from potential outcomes.
 
     Each person's binary outcome is computed with the intervention given (start date at the
@@ -1319,8 +1325,11 @@ def _true_effects(model: _Model, interventions: Arrays) -> dict[str, dict[str, f
         Per intervention: population, sizes, mean risks under treatment and control among
         the treated and among everyone eligible, ``att_risk_difference_pp`` and
         ``ate_risk_difference_pp`` (percentage points), and the naive observed difference.
+    dict of numpy.ndarray
+        Each person's potential outcomes, ``<name>_y1`` and ``<name>_y0`` (0/1).
     """
     out: dict[str, dict[str, float]] = {}
+    potential: Arrays = {}
     observed, _ = model.outcome()
     for j, name in enumerate(CHANGE_KEYS):
         if name not in INTERVENTION_HAZARD_RATIOS:
@@ -1331,6 +1340,7 @@ def _true_effects(model: _Model, interventions: Arrays) -> dict[str, dict[str, f
         days_off[:, j] = np.inf
         y1 = model.outcome(days_on)[0].astype(float)
         y0 = model.outcome(days_off)[0].astype(float)
+        potential[f"{name}_y1"], potential[f"{name}_y0"] = y1.astype(np.int8), y0.astype(np.int8)
         population = model.eligible & (True if name == "restorative_justice" else ~model.child)
         treated = population & interventions[name]
         control = population & ~interventions[name]
@@ -1348,7 +1358,7 @@ def _true_effects(model: _Model, interventions: Arrays) -> dict[str, dict[str, f
                 None if not (treated.any() and control.any())
                 else round(100 * (observed[treated].mean() - observed[control].mean()), 4)),
         }
-    return out
+    return out, potential
 
 
 # --------------------------------------------------------------------------------------------
@@ -1836,7 +1846,7 @@ def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> Synt
     status = _draw_status(rng, base, needs, priors, interventions)
     model = _build_model(rng, base, needs, priors, interventions, status, extract)
     rates = _calibrate(model)
-    effects = _true_effects(model, interventions)
+    effects, potential = _true_effects(model, interventions)
     rows = _offence_rows(rng, model, base["start"], extract)
     types, attempt = _offence_types(rng, rows["person"], status["index_offence"],
                                     base["child"], interventions["iom"])
@@ -1847,7 +1857,9 @@ def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> Synt
     extras = _age_band_rates(base, y, model.eligible)
     metadata = _metadata(seed, n_people, model, rates, effects, base, needs, status, people,
                          offences, interventions, y, extras)
-    return SyntheticCohort(people=people, offences=offences, metadata=metadata)
+    outcomes = pd.DataFrame({"person_id": ids, **potential})
+    return SyntheticCohort(people=people, offences=offences, metadata=metadata,
+                           potential_outcomes=outcomes)
 
 
 def _draw_status(rng: np.random.Generator, base: Arrays, needs: Arrays, priors: Arrays,
