@@ -15,9 +15,10 @@ from analysis.synthetic import OFFENCE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The bundled values the hand computations below rest on (2015/16 prices; deflator 2023-24 = 100).
+# The bundled values the hand computations below rest on (2015/16 prices; HM Treasury GDP
+# deflator, March 2026, 2024-25 = 100).
 BURGLARY, SHOPLIFTING = 5930.0, 150.0
-INDEX_2015, INDEX_2023 = 77.3, 100.0
+INDEX_2015, INDEX_2023 = 74.5804, 96.1117
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,9 @@ def test_no_unchecked_value_is_presented_as_checked(tables: costs.CostTables) ->
 def test_deflator_table_names_its_release_and_marks_checked_values(tables: costs.CostTables) -> None:
     d = tables.deflators
     assert d["release"].str.contains("GDP deflators at market prices, and money GDP").all()
-    assert d["release"].str.contains("March 2025").all()
+    assert d["release"].str.contains("March 2026").all()
+    assert d["release"].str.contains("L8GG").all()
+    assert (d.set_index("year")["index"][2024] == 100.0)
     assert d["checked_against_release"].dtype == bool
     assert not d["checked_against_release"].any()
 
@@ -90,14 +93,14 @@ def test_case_study_file_quotes_its_source(tables: costs.CostTables) -> None:
 
 def test_uprating_arithmetic(tables: costs.CostTables) -> None:
     d = tables.deflators
-    assert costs.uprating_factor(d, 2015, 2023) == pytest.approx(100 / 77.3)
-    assert costs.uprating_factor(d, 2023, 2015) == pytest.approx(77.3 / 100)
+    assert costs.uprating_factor(d, 2015, 2023) == pytest.approx(INDEX_2023 / INDEX_2015)
+    assert costs.uprating_factor(d, 2023, 2015) == pytest.approx(INDEX_2015 / INDEX_2023)
     assert costs.uprating_factor(d, 2019, 2019) == 1.0
     assert costs.uprating_factor(d, 2015, 2019) * costs.uprating_factor(d, 2019, 2023) == \
         pytest.approx(costs.uprating_factor(d, 2015, 2023))
     at = costs.unit_costs_at(tables, 2023).set_index("category")
-    assert at.loc["domestic_burglary", "cost_gbp"] == pytest.approx(5930 * 100 / 77.3)
-    assert at.loc["theft_from_vehicle", "cost_gbp"] == pytest.approx(870 * 100 / 77.3)
+    assert at.loc["domestic_burglary", "cost_gbp"] == pytest.approx(5930 * INDEX_2023 / INDEX_2015)
+    assert at.loc["theft_from_vehicle", "cost_gbp"] == pytest.approx(870 * INDEX_2023 / INDEX_2015)
     assert pd.isna(at.loc["fraud", "cost_gbp"])
 
 
