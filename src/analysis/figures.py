@@ -43,6 +43,9 @@ def use_style() -> None:
 def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     """Save ``fig`` as ``<stem>.png`` and ``<stem>.svg`` with no timestamps, and return the paths.
 
+    The figure is cropped to its tight bounding box (padded by ``savefig.pad_inches``), found
+    once (laid out, not drawn) and given to both files, so each file draws the figure once.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -52,7 +55,9 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     """
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    fig.draw_without_rendering()  # lays the figure out without drawing it
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
     with plt.rc_context({"svg.hashsalt": "analysis"}):
-        fig.savefig(png, metadata={"Software": None})
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
+        fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return [png, svg]

@@ -81,17 +81,22 @@ class RunOutput:
     def figure(self, name: str, fig: Any) -> None:
         """Save ``fig`` to ``figures/<notebook>__<name>.png`` and ``.svg``, show it, close it.
 
-        In a notebook the figure is displayed once here (and closed, so that the inline
-        backend does not show it again); elsewhere it is only saved.
+        In a notebook the saved PNG is displayed (at the figure's screen size, without drawing
+        the figure again) and the figure closed, so that the inline backend does not show it
+        again; elsewhere it is only saved.
         """
-        save_figure(fig, self.output_dir / "figures" / f"{self.notebook}__{name}")
+        png, _ = save_figure(fig, self.output_dir / "figures" / f"{self.notebook}__{name}")
         try:
             from IPython import get_ipython
-            from IPython.display import display
+            from IPython.display import Image, display
         except ImportError:  # pragma: no cover - IPython is installed with ipykernel
             get_ipython = None
         if get_ipython is not None and get_ipython() is not None:
-            display(fig)
+            data = png.read_bytes()
+            pixels = int.from_bytes(data[16:20], "big")  # width in the PNG header (IHDR)
+            dpi = plt.rcParams["savefig.dpi"]
+            scale = 1.0 if dpi == "figure" else fig.dpi / float(dpi)
+            display(Image(data=data, format="png", width=round(pixels * scale)))
         plt.close(fig)
 
     def record(self, **values: Any) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
 
-__all__ = ["build_report", "render_notebook", "flatten_results"]
+__all__ = ["build_report", "flatten_results", "notebook_page", "render_notebook"]
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto;
@@ -54,11 +55,18 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def render_notebook(path: Path, out: Path) -> Path:
     """Render an executed notebook to a self-contained HTML page with code hidden by default."""
     nb = nbformat.read(path, as_version=4)
-    body, _ = HTMLExporter(template_name="basic", embed_images=True,
-                           exclude_anchor_links=True).from_notebook_node(nb)
+    exporter = HTMLExporter(template_name="basic", embed_images=True, exclude_anchor_links=True)
+    # The code of the cells is highlighted by pygments, which escapes it; passing it through
+    # the HTML sanitiser as well only costs time (about a third of the page's rendering).
+    exporter.register_filter("clean_html", _unchanged)
+    body, _ = exporter.from_notebook_node(nb)
     back = '<p><a href="../index.html">&larr; Run report</a></p>'
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(_page(path.stem, f"{back}\n{TOGGLE}\n{body}\n{back}"), encoding="utf-8")
@@ -139,7 +147,12 @@ def _tables_section(run_dir: Path) -> str:
     return f"<h2>Tables (CSV)</h2><ul>{items}</ul>"
 
 
-def build_report(run_dir: Path, title: str = "") -> Path:
+def notebook_page(run_dir: Path, notebook: str) -> Path:
+    """Path of the report page of an executed notebook (``report/notebooks/<name>.html``)."""
+    return run_dir / "report" / "notebooks" / f"{notebook}.html"
+
+
+def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ()) -> Path:
     """Write ``report/`` for a complete run folder and return the index page's path.
 
     Parameters
@@ -149,13 +162,17 @@ def build_report(run_dir: Path, title: str = "") -> Path:
         ``manifest.json``.
     title : str
         Title of the report (default: the run name).
+    rendered : collection of str
+        Notebooks whose pages were already rendered (:func:`render_notebook` to
+        :func:`notebook_page`, e.g. while later notebooks ran); the others are rendered here.
     """
     results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     report = run_dir / "report"
     links = []
     for nb in sorted((run_dir / "notebooks").glob("*.ipynb")):
-        render_notebook(nb, report / "notebooks" / f"{nb.stem}.html")
+        if nb.stem not in rendered:
+            render_notebook(nb, notebook_page(run_dir, nb.stem))
         links.append(f'<li><a href="notebooks/{nb.stem}.html">{html.escape(nb.stem)}</a></li>')
     title = title or f"Run {manifest['run_name']}"
     body = "\n".join([

@@ -23,7 +23,7 @@ import papermill as pm
 from analysis import manifest
 from analysis.params import RunParams
 from analysis.privacy import scan_outputs, sensitive_tokens
-from analysis.report import build_report
+from analysis.report import build_report, notebook_page, render_notebook
 from analysis.validation import ValidatedData, load_data
 
 __all__ = ["RunFailed", "RunResult", "dependencies", "notebook_order", "run", "KERNEL",
@@ -114,7 +114,9 @@ def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], j
     pending = list(notebooks)
     durations: dict[str, float] = {}
     total = len(notebooks)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pages: list[Future] = []
+    with ThreadPoolExecutor(max_workers=1) as renderer, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         running: dict[Future, Path] = {}
         while pending or running:
             for nb in [nb for nb in pending if deps[nb.stem] <= set(durations)]:
@@ -137,6 +139,11 @@ def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], j
                     wait(running)
                     raise
                 print(f"      {nb.stem} done in {durations[nb.stem]:.1f} s", file=log, flush=True)
+                # its report page is rendered while the remaining notebooks run
+                pages.append(renderer.submit(render_notebook, tmp / "notebooks" / nb.name,
+                                             notebook_page(tmp, nb.stem)))
+        for page in pages:
+            page.result()
     return {nb.stem: durations[nb.stem] for nb in notebooks}
 
 
@@ -277,7 +284,7 @@ def run(
         "packages": manifest.package_versions(),
     }
     _write_json(tmp / "manifest.json", run_manifest)
-    build_report(tmp, params.title)
+    build_report(tmp, params.title, rendered=set(durations))
     findings = scan_outputs(tmp, _sensitive(params, data))
     if findings:
         shutil.rmtree(tmp, ignore_errors=True)
