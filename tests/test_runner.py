@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,14 @@ import nbformat
 import pytest
 
 from analysis.params import load_params
-from analysis.runner import RunFailed, dependencies, notebook_order, run
+from analysis.runner import (
+    KERNEL_THREADS,
+    RunFailed,
+    dependencies,
+    kernel_environment,
+    notebook_order,
+    run,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +54,8 @@ def test_run_writes_every_kind_of_output(two_runs: tuple[Path, Path], root: Path
 def test_manifest_records_what_produced_the_run(two_runs: tuple[Path, Path], root: Path) -> None:
     manifest = json.loads((two_runs[0] / "manifest.json").read_text())
     for key in ("started_utc", "finished_utc", "duration_seconds", "seed", "parameters",
-                "inputs", "git", "environment", "packages", "notebooks", "kernel"):
+                "inputs", "git", "environment", "packages", "notebooks", "kernel",
+                "kernel_threads"):
         assert key in manifest, key
     assert manifest["environment"]["python"].startswith("3.")
     assert {"pandas", "lifelines", "statsmodels", "papermill"} <= set(manifest["packages"])
@@ -145,3 +154,16 @@ def test_cli_bad_data_exit_2_naming_file_column_and_rows(tmp_path: Path, root: P
     assert "rossi.csv" in proc.stderr and "'week'" in proc.stderr and "row 3" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "outputs" / "rossi").exists()
+
+
+def test_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in KERNEL_THREADS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    with kernel_environment() as threads:
+        assert threads == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "3",
+                           "MKL_NUM_THREADS": "1"}
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "3"

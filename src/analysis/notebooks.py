@@ -15,7 +15,7 @@ import nbformat
 import papermill as pm
 
 from analysis.params import project_root
-from analysis.runner import KERNEL, notebook_order
+from analysis.runner import KERNEL, kernel_environment, notebook_order
 
 __all__ = ["refresh", "strip_volatile_metadata"]
 
@@ -36,8 +36,9 @@ def refresh(names: list[str] | None = None, root: Path | None = None) -> list[Pa
     done = []
     for nb in notebook_order(root, names):
         print(f"executing {nb.relative_to(root)}", file=sys.stderr, flush=True)
-        pm.execute_notebook(str(nb), str(nb), kernel_name=KERNEL, cwd=str(nb.parent),
-                            progress_bar=False)
+        with kernel_environment():
+            pm.execute_notebook(str(nb), str(nb), kernel_name=KERNEL, cwd=str(nb.parent),
+                                progress_bar=False)
         strip_volatile_metadata(nb)
         done.append(nb)
     return done
