@@ -18,8 +18,14 @@ __all__ = [
 ]
 
 def _gbp(x: float, _pos: object = None) -> str:
+    """Axis label for an amount: £950, £12,500, £250k, £1.2m (compact, so labels do not crowd)."""
     sign = "\u2212" if x < 0 else ""
-    return f"{sign}£{abs(x):,.0f}" if abs(x) < 1e6 else f"{sign}£{abs(x) / 1e6:,.1f}m"
+    a = abs(x)
+    if a >= 1e6:
+        return f"{sign}£{a / 1e6:,.1f}m"
+    if a >= 1e5:
+        return f"{sign}£{a / 1e3:,.0f}k"
+    return f"{sign}£{a:,.0f}"
 
 
 def _num(x: float) -> str:
