@@ -472,8 +472,10 @@ def test_weibull_aft_against_gretl_wooldridge_and_direct_mle(recid) -> None:
 
 
 def test_compare_aft(recid) -> None:
-    table = sv.compare_aft(recid, "durat", "event", RECID_COVARIATES)
+    comparison = sv.compare_aft(recid, "durat", "event", RECID_COVARIATES)
+    table = comparison.table
     assert table["model"].tolist() == ["lognormal", "loglogistic", "weibull"]
+    assert comparison.best is comparison.models["lognormal"]
     assert (table["n_params"] == 12).all()
     np.testing.assert_allclose(table["aic"], -2 * table["log_likelihood"] + 24)
     np.testing.assert_allclose(table["bic"], -2 * table["log_likelihood"] + 12 * np.log(1445))

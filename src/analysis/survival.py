@@ -62,6 +62,7 @@ __all__ = [
     "AFTResult",
     "CoxResult",
     "adjusted_survival",
+    "AFTComparison",
     "compare_aft",
     "cumulative_incidence",
     "cumulative_incidence_at",
@@ -531,6 +532,8 @@ class CoxResult:
     reference_levels: dict[str, Any] = field(default_factory=dict)
     variance: str = "model"
     inputs: dict[str, Any] = field(default_factory=dict)
+    #: Derived quantities computed once (the model-based refit, scaled Schoenfeld residuals).
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -713,12 +716,20 @@ def _model_based(result: CoxResult) -> tuple[CoxPHFitter, pd.DataFrame]:
 
 
 def _residuals_and_time(result: CoxResult, time_transform: str):
-    model, data = _model_based(result)
-    resid = model.compute_residuals(data, kind="scaled_schoenfeld")
-    transform = _transform(time_transform)
-    events = model.event_observed
-    g = np.asarray(transform(model.durations, events, model.weights), dtype=float)[events.values]
-    return model, data, resid, g
+    """Model-based model, its data, scaled Schoenfeld residuals and transformed event times.
+
+    Computed once per model and time transform (kept in ``result.cache``): the test and the
+    plot of the same model share them.
+    """
+    key = ("scaled_schoenfeld", time_transform)
+    if key not in result.cache:
+        model, data = _model_based(result)
+        resid = model.compute_residuals(data, kind="scaled_schoenfeld")
+        transform = _transform(time_transform)
+        events = model.event_observed
+        g = np.asarray(transform(model.durations, events, model.weights), dtype=float)[events.values]
+        result.cache[key] = (model, data, resid, g)
+    return result.cache[key]
 
 
 def ph_test(result: CoxResult, time_transform: str = "km", alpha: float = 0.05) -> pd.DataFrame:
@@ -1179,6 +1190,28 @@ def fit_aft(
     return AFTResult(model, distribution, data, list(design.columns), refs)
 
 
+@dataclass
+class AFTComparison:
+    """Several AFT distributions fitted to the same data (:func:`compare_aft`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``model``, ``log_likelihood`` (time scale), ``n_params``, ``aic``, ``bic``,
+        ``delta_aic`` (difference from the smallest AIC), sorted by AIC.
+    models : dict
+        The fitted models by distribution name.
+    """
+
+    table: pd.DataFrame
+    models: dict[str, AFTResult]
+
+    @property
+    def best(self) -> AFTResult:
+        """The model with the smallest AIC."""
+        return self.models[self.table["model"].iloc[0]]
+
+
 def compare_aft(
     frame: pd.DataFrame,
     duration_col: str = "time",
@@ -1186,23 +1219,21 @@ def compare_aft(
     covariates: Sequence[str] = (),
     distributions: Sequence[str] = ("weibull", "lognormal", "loglogistic"),
     categorical: Mapping[str, Any] | None = None,
-) -> pd.DataFrame:
+) -> AFTComparison:
     """Fit several AFT distributions and compare their fit.
 
     Returns
     -------
-    DataFrame
-        ``model``, ``log_likelihood`` (time scale), ``n_params``, ``aic``, ``bic``,
-        ``delta_aic`` (difference from the smallest AIC), sorted by AIC.
+    AFTComparison
+        ``table`` (fit statistics sorted by AIC), ``models`` and the ``best`` model.
     """
-    rows = []
-    for dist in distributions:
-        res = fit_aft(frame, duration_col, event_col, covariates, dist, categorical)
-        rows.append({"model": dist, "log_likelihood": res.log_likelihood,
-                     "n_params": res.n_params, "aic": res.aic, "bic": res.bic})
+    models = {dist: fit_aft(frame, duration_col, event_col, covariates, dist, categorical)
+              for dist in distributions}
+    rows = [{"model": dist, "log_likelihood": res.log_likelihood, "n_params": res.n_params,
+             "aic": res.aic, "bic": res.bic} for dist, res in models.items()]
     out = pd.DataFrame(rows).sort_values("aic").reset_index(drop=True)
     out["delta_aic"] = out["aic"] - out["aic"].min()
-    return out
+    return AFTComparison(out, models)
 
 
 # --------------------------------------------------------------------------------------------
