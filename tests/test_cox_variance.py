@@ -117,3 +117,19 @@ def test_efron_score_residuals_sum_to_the_efron_score(rossi: pd.DataFrame) -> No
     b = beta + 0.05
     grad = [(loglik(b + h) - loglik(b - h)) / 2e-6 for h in np.eye(len(b)) * 1e-6]
     assert cox_score_residuals(x, t, e, b).sum(0) == pytest.approx(grad, rel=1e-5)
+
+
+def test_delayed_entry_is_refused_for_robust_errors() -> None:
+    d = _no_ties(300).assign(entry=lambda f: 0.2 * f["week"])
+    with pytest.raises(NotImplementedError, match="delayed entry"):
+        _fit(CoxPHFitter, d[["week", "arrest", "x0", "x1", "entry"]], entry_col="entry",
+             robust=True)
+
+
+def test_missing_cluster_ids_are_an_error() -> None:
+    d = _no_ties(300)
+    x, t, e = d[["x0", "x1"]].to_numpy(), d["week"].to_numpy(), d["arrest"].to_numpy()
+    clusters = d["cl"].astype(object).to_numpy()
+    clusters[5] = None
+    with pytest.raises(ValueError, match="1 rows have no cluster id"):
+        cox_robust_variance(x, t, e, np.zeros(2), np.eye(2), clusters=clusters)

@@ -437,3 +437,16 @@ def test_adjusted_contrasts_is_weighted_contrast_per_method() -> None:
     ref = ef.weighted_contrast(f["reoffended"], f["treated"], w, cl, "ratio")
     assert b["estimate"] == ref["estimate"] and b["se"] == ref["se"]
     assert (table["outcome"] == "reoffended").all()
+
+
+def test_ate_overlap_limit_is_checked_and_an_empty_group_is_named() -> None:
+    f = _targeted()
+    with pytest.raises(ValueError, match="ate_overlap"):
+        ef.binary_estimates(f, "reoffended", ["need", "x"], bootstrap=0, progress=False,
+                            ate_overlap=0.7)
+    # a region that keeps no comparison person: scores of at least 0.45 are almost all treated
+    est = ef.binary_estimates(f, "reoffended", ["need", "x"], bootstrap=0, progress=False,
+                              ate_overlap=0.499)
+    row = est.table.set_index("method").loc["IPW (ATE)"]
+    assert "not estimable" in row["estimand"] and np.isnan(row["estimate"])
+    assert (est.weights["IPW (ATE)"] == 0).all()

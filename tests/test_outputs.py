@@ -40,3 +40,14 @@ def test_record_writes_rounded_json(tmp_path: Path) -> None:
 def test_to_jsonable_handles_nesting_and_dates() -> None:
     value = {"d": pd.Timestamp("2024-01-31"), "l": [np.float32(0.5)], 1: (np.bool_(True),)}
     assert to_jsonable(value) == {"d": "2024-01-31", "l": [0.5], "1": [True]}
+
+
+def test_a_figure_made_without_pyplot_is_saved(tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    from analysis.figures import save_figure
+
+    fig = Figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    png, svg = save_figure(fig, tmp_path / "bare")
+    assert png.stat().st_size > 0 and svg.stat().st_size > 0

@@ -111,3 +111,8 @@ def test_crump_alpha_solves_its_defining_equation() -> None:
     g = 1 / (e * (1 - e))
     assert gamma == pytest.approx(2 * g[g <= gamma].mean(), rel=1e-10)
     assert 0 < a < 0.5
+
+
+def test_crump_alpha_refuses_missing_scores() -> None:
+    with pytest.raises(ValueError, match="none missing"):
+        pps.crump_alpha(np.array([0.5, np.nan, 0.01]))

@@ -167,3 +167,11 @@ def test_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(
         assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     assert "OPENBLAS_NUM_THREADS" not in os.environ
     assert os.environ["OMP_NUM_THREADS"] == "3"
+
+
+def test_a_page_that_fails_to_render_is_left_to_the_report(tmp_path: Path) -> None:
+    from analysis.runner import _render_page
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text("not a notebook")
+    assert _render_page(tmp_path, tmp_path / "notebooks" / "01_x.ipynb") is False

@@ -241,8 +241,17 @@ def cox_score_residuals(
 
 
 def _sum_within_clusters(resid: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-    """Sum residual rows sharing a cluster id (like ``DataFrame.groupby(clusters).sum()``)."""
-    codes = _factorize(np.asarray(clusters))
+    """Sum residual rows sharing a cluster id (like ``DataFrame.groupby(clusters).sum()``).
+
+    Raises
+    ------
+    ValueError
+        If a cluster id is missing (lifelines would silently leave such rows out).
+    """
+    ids = pd.Series(np.asarray(clusters, dtype=object))
+    if ids.isna().any():
+        raise ValueError(f"{int(ids.isna().sum())} rows have no cluster id: give every row one")
+    codes = pd.factorize(ids)[0]
     k = int(codes.max()) + 1 if codes.size else 0
     return np.stack([np.bincount(codes, weights=resid[:, j], minlength=k) for j in range(resid.shape[1])], axis=1)
 
@@ -313,6 +322,10 @@ class _SemiParametricPHFitter(SemiParametricPHFitter):
         # lifelines passes the covariates standardised ((x - mean) / std, sorted by strata,
         # time and event; with strata the index holds the strata values) and keeps the
         # coefficients and the variance on the original scale.
+        if self.entry_col is not None:
+            raise NotImplementedError(
+                "robust standard errors with delayed entry (entry_col) are not implemented: "
+                "the score residuals here assume everyone is at risk from time 0")
         std = self._norm_std.to_numpy(dtype=float)
         strata = X.index.to_frame().to_numpy() if self.strata else None
         clusters = np.asarray(self._clusters) if self.cluster_col else None

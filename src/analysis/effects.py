@@ -594,10 +594,17 @@ def binary_estimates(
     weights = {"Matched": m.weights,
                "IPW (ATT)": ipw_weights(ps.score, ps.treated, "ATT", True, trim_quantile)}
     a = crump_alpha(ps.score) if ate_overlap == "optimal" else float(ate_overlap or 0.0)
+    if not 0 <= a < 0.5:
+        raise ValueError(f"ate_overlap must be 'optimal', None or a number in [0, 0.5), not {a}")
     inside = (ps.score >= a) & (ps.score <= 1 - a)
-    weights["IPW (ATE)"] = ipw_weights(ps.score[inside], ps.treated[inside], "ATE", True,
-                                       trim_quantile).reindex(sub.index, fill_value=0.0)
     ate_label = "ATE" if a == 0 else f"ATE in the overlap region (scores {a:.3f} to {1 - a:.3f})"
+    in_groups = ps.treated[inside].astype(int)
+    if in_groups.sum() > 0 and (1 - in_groups).sum() > 0:
+        weights["IPW (ATE)"] = ipw_weights(ps.score[inside], ps.treated[inside], "ATE", True,
+                                           trim_quantile).reindex(sub.index, fill_value=0.0)
+    else:
+        weights["IPW (ATE)"] = pd.Series(0.0, index=sub.index, name="ipw_ate")
+        ate_label += ": not estimable, one group has no one in the region"
     for est, label in (("ATT", "ATT"), ("ATE", ate_label)):
         rows.append({"method": f"IPW ({est})", "estimand": label,
                      **weighted_contrast(yy, tt, weights[f"IPW ({est})"], alpha=alpha),

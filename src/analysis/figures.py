@@ -6,6 +6,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 __all__ = ["STYLE", "PALETTE", "use_style", "save_figure"]
 
@@ -55,6 +56,8 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     """
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        FigureCanvasAgg(fig)
     fig.draw_without_rendering()  # lays the figure out without drawing it
     bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
     with plt.rc_context({"svg.hashsalt": "analysis"}):

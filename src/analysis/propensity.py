@@ -266,9 +266,10 @@ def crump_alpha(score: pd.Series | np.ndarray) -> float:
     float
         ``a`` in ``[0, 0.5)``; 0 when no one needs to be left out (see the module docstring).
     """
-    e = np.clip(np.asarray(score, dtype=float), EPS, 1 - EPS)
-    if e.size == 0:
-        raise ValueError("no propensity scores")
+    e = np.asarray(score, dtype=float)
+    if e.size == 0 or not np.isfinite(e).all():
+        raise ValueError("give at least one propensity score, none missing")
+    e = np.clip(e, EPS, 1 - EPS)
     g = np.sort(1.0 / (e * (1.0 - e)))
     if g[-1] <= 2 * g.mean():
         return 0.0

@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -43,19 +44,24 @@ NOTEBOOK_PARAMETERS = ("params_file", "output_dir")
 KERNEL_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
 @contextmanager
 def kernel_environment() -> Iterator[dict[str, str]]:
     """Set :data:`KERNEL_THREADS` (where the environment does not) for the kernels started inside.
 
-    Yields the settings the kernels get, for the run's manifest.
+    Yields the settings the kernels get, for the run's manifest. Kernels inherit the process's
+    environment, so runs in several threads of one process take turns here.
     """
-    added = {k: v for k, v in KERNEL_THREADS.items() if k not in os.environ}
-    os.environ.update(added)
-    try:
-        yield {k: os.environ[k] for k in KERNEL_THREADS}
-    finally:
-        for k in added:
-            os.environ.pop(k, None)
+    with _ENVIRONMENT_LOCK:
+        added = {k: v for k, v in KERNEL_THREADS.items() if k not in os.environ}
+        os.environ.update(added)
+        try:
+            yield {k: os.environ[k] for k in KERNEL_THREADS}
+        finally:
+            for k in added:
+                os.environ.pop(k, None)
 
 
 class RunFailed(Exception):
@@ -126,18 +132,29 @@ def _execute_one(nb: Path, tmp: Path, parameters: dict[str, str], progress_bar: 
     return round(time.perf_counter() - t, 2)
 
 
+def _render_page(tmp: Path, nb: Path) -> bool:
+    """Render a finished notebook's report page; False if that failed (the report retries)."""
+    try:
+        render_notebook(tmp / "notebooks" / nb.name, notebook_page(tmp, nb.stem))
+    except Exception:  # noqa: BLE001 - build_report renders it again and reports the error
+        return False
+    return True
+
+
 def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], jobs: int,
-                 log: TextIO, progress_bar: bool) -> dict[str, float]:
+                 log: TextIO, progress_bar: bool) -> tuple[dict[str, float], set[str]]:
     """Execute the notebooks, up to ``jobs`` at once, each after the notebooks it depends on.
 
     Each notebook runs in its own kernel and writes its own files, so the outputs do not
-    depend on the order in which independent notebooks finish.
+    depend on the order in which independent notebooks finish. Each finished notebook's report
+    page is rendered while the others run. Returns the durations and the notebooks whose page
+    was rendered.
     """
     deps = dependencies(notebooks)
     pending = list(notebooks)
     durations: dict[str, float] = {}
     total = len(notebooks)
-    pages: list[Future] = []
+    pages: dict[str, Future] = {}
     with ThreadPoolExecutor(max_workers=1) as renderer, \
             ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         running: dict[Future, Path] = {}
@@ -163,11 +180,9 @@ def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], j
                     raise
                 print(f"      {nb.stem} done in {durations[nb.stem]:.1f} s", file=log, flush=True)
                 # its report page is rendered while the remaining notebooks run
-                pages.append(renderer.submit(render_notebook, tmp / "notebooks" / nb.name,
-                                             notebook_page(tmp, nb.stem)))
-        for page in pages:
-            page.result()
-    return {nb.stem: durations[nb.stem] for nb in notebooks}
+                pages[nb.stem] = renderer.submit(_render_page, tmp, nb)
+        rendered = {name for name, page in pages.items() if page.result()}
+    return {nb.stem: durations[nb.stem] for nb in notebooks}, rendered
 
 
 def _merge_results(tmp: Path, notebooks: list[Path]) -> dict[str, Any]:
@@ -269,7 +284,8 @@ def run(
     parameters = {"params_file": str(params.source), "output_dir": str(tmp)}
     try:
         with kernel_environment() as threads:
-            durations = _execute_all(notebooks, tmp, parameters, jobs, log, progress_bar)
+            durations, rendered = _execute_all(notebooks, tmp, parameters, jobs, log,
+                                               progress_bar)
     except _NotebookFailed as failure:
         failed = outputs_dir / f"{params.run_name}.failed"
         if failed.exists():
@@ -309,7 +325,7 @@ def run(
         "packages": manifest.package_versions(),
     }
     _write_json(tmp / "manifest.json", run_manifest)
-    build_report(tmp, params.title, rendered=set(durations))
+    build_report(tmp, params.title, rendered=rendered)
     findings = scan_outputs(tmp, _sensitive(params, data))
     if findings:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -576,7 +576,9 @@ def prepare(costs: CostParams, effect: Effect | None, cohort_size: int,
 
 
 def gbp(x: float) -> str:
-    """Format an amount of money as ``£1,234`` or ``-£1,234``."""
+    """Format an amount of money as ``£1,234`` or ``-£1,234`` (``n/a`` when missing)."""
+    if not math.isfinite(x):
+        return "n/a"
     return f"-£{abs(x):,.0f}" if x < 0 else f"£{x:,.0f}"
 
 
