@@ -239,7 +239,8 @@ def schoenfeld_figure(
         for ax, cov in zip(axes.flat, covs, strict=False):
             r = residuals[residuals["covariate"] == cov].sort_values("time")
             colour = PALETTE[1] if cov in failing else PALETTE[0]
-            ax.scatter(r["time"], r["beta_t"], s=8, alpha=0.4, color=colour)
+            ax.scatter(r["time"], r["beta_t"], s=8, alpha=0.4, color=colour,
+                       rasterized=True)  # thousands of points: an image inside the SVG
             smooth = lowess(r["beta_t"], r["time"], frac=frac, it=0)
             ax.plot(smooth[:, 0], smooth[:, 1], color="black", lw=1.5, label="lowess")
             ax.axhline(r["coef"].iloc[0], color="black", ls="--", lw=1, label="Cox estimate")
