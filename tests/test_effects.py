@@ -450,3 +450,12 @@ def test_ate_overlap_limit_is_checked_and_an_empty_group_is_named() -> None:
     row = est.table.set_index("method").loc["IPW (ATE)"]
     assert "not estimable" in row["estimand"] and np.isnan(row["estimate"])
     assert (est.weights["IPW (ATE)"] == 0).all()
+
+
+def test_att_weights_and_clusters_name_the_matched_and_weighted_samples() -> None:
+    est = ef.binary_estimates(_targeted(), "reoffended", ["need", "x"], bootstrap=0,
+                              progress=False)
+    assert est.att_weights["Matching"] is est.weights["Matched"]
+    assert est.att_weights["IPW (ATT)"] is est.weights["IPW (ATT)"]
+    assert est.att_clusters["Matching"] is est.clusters is not None
+    assert est.att_clusters["IPW (ATT)"] is None

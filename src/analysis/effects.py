@@ -157,11 +157,9 @@ def outcome_kind(name: str, values: pd.Series) -> Literal["time", "binary", "cou
     if name == "time":
         return "time"
     v = pd.to_numeric(values.dropna(), errors="raise").to_numpy(dtype=float)
-    if set(np.unique(v)) <= {0.0, 1.0} and not name.endswith("_gbp"):
-        return "binary"
     if name.endswith("_gbp") or not np.all(v == np.round(v)):
         return "amount"
-    return "count"
+    return "binary" if set(np.unique(v)) <= {0.0, 1.0} else "count"
 
 
 def adjusted_contrasts(
@@ -507,6 +505,16 @@ class Estimates:
     clusters: pd.Series | None
     aipw: AIPWResult | None
     ate_alpha: float = 0.0
+
+    @property
+    def att_weights(self) -> dict[str, pd.Series]:
+        """The matched and the IPW (ATT) samples' weights, by method, for further outcomes."""
+        return {"Matching": self.weights["Matched"], "IPW (ATT)": self.weights["IPW (ATT)"]}
+
+    @property
+    def att_clusters(self) -> dict[str, pd.Series | None]:
+        """Cluster ids for the robust SEs of :attr:`att_weights` (the matched sets, if any)."""
+        return {"Matching": self.clusters, "IPW (ATT)": None}
 
 
 def match_clusters(result: MatchResult, index: pd.Index) -> pd.Series | None:
