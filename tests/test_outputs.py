@@ -51,3 +51,16 @@ def test_a_figure_made_without_pyplot_is_saved(tmp_path: Path) -> None:
     fig.add_subplot().plot([0, 1], [0, 1])
     png, svg = save_figure(fig, tmp_path / "bare")
     assert png.stat().st_size > 0 and svg.stat().st_size > 0
+
+
+def test_figure_title_is_the_finding_the_figure_states() -> None:
+    from analysis.figures import figure_title
+
+    fig, (a, b) = plt.subplots(1, 2)
+    assert figure_title(fig) == ""
+    a.set_title("Adults: 25%\nreoffend")
+    b.set_title("Children: 34%", loc="left")
+    assert figure_title(fig) == "Adults: 25% reoffend; Children: 34%"
+    fig.suptitle("Children reoffend more\noften than adults")
+    assert figure_title(fig) == "Children reoffend more often than adults"
+    plt.close(fig)

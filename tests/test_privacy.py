@@ -33,6 +33,22 @@ def test_scan_finds_whole_tokens_only(tmp_path: Path) -> None:
     assert "AB123" not in " ".join(str(f) for f in scan_outputs(tmp_path, tokens))
 
 
+def test_scan_skips_embedded_images_but_not_the_text_around_them(tmp_path: Path) -> None:
+    """Base64 image data is pixels, not text: a token inside it is no finding; text beside it is."""
+    tokens = sensitive_tokens(["AB123", "XY987"], None)
+    blob = "iVBORw0KGgo+AB123+/AB123=="  # base64 that happens to spell an identifier
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": blob + "\n" + blob, "text/plain": "<Figure>"})])]
+    nbformat.write(nb, tmp_path / "images.ipynb")
+    (tmp_path / "page.html").write_text(f'<img src="data:image/png;base64,{blob}"> XY987')
+    (tmp_path / "figure.svg").write_text(f'<image href="data:image/png;base64,{blob}"/>')
+    nb.cells[0].outputs[0].data["text/plain"] = "AB123"
+    nbformat.write(nb, tmp_path / "leak.ipynb")
+    found = {(f.file, f.kind, f.count) for f in scan_outputs(tmp_path, tokens)}
+    assert found == {("page.html", "person identifier", 1), ("leak.ipynb", "person identifier", 1)}
+
+
 @pytest.mark.slow
 def test_run_that_prints_a_person_id_is_discarded(tmp_path: Path, root: Path) -> None:
     """A notebook that shows a row of the data fails the run, and nothing is moved into place."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.params import load_params
-from analysis.report import flatten_results
+from analysis.report import PageExporter, flatten_results
 from analysis.runner import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -42,6 +42,28 @@ def test_report_is_self_contained(report_dir: Path) -> None:
     assert "people_in_cohort" in index and "SHA-256" in index
     for png in (report_dir / "figures").glob("*.png"):
         assert f"../figures/{png.name}" in index
+
+
+@pytest.mark.slow
+def test_notebook_pages_are_nbconvert_html_with_figure_titles_as_alt_text(report_dir: Path) -> None:
+    """The page exporter gives nbconvert's page, less the pass it skips; images carry titles."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(report_dir / "notebooks/01_cohort.ipynb", as_version=4)
+    reference = HTMLExporter(template_name="basic", embed_images=True, exclude_anchor_links=True)
+    reference.register_filter("clean_html", lambda text: text)
+    expected, _ = reference.from_notebook_node(nb)
+    ours, _ = PageExporter().from_notebook_node(nb)
+    soup = BeautifulSoup(ours, features="html.parser")
+    for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper, "
+                            ".jp-Notebook div.jp-OutputArea-output"):
+        elem.attrs["tabindex"] = "0"  # the one thing nbconvert's skipped pass adds here
+    assert str(soup) == expected
+    alts = [img.get("alt") for img in soup.find_all("img")]
+    assert alts and all(alt and "No description" not in alt for alt in alts)
+    assert any(alt.startswith("Reoffending") or "%" in alt for alt in alts), alts
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-__all__ = ["STYLE", "PALETTE", "use_style", "save_figure"]
+__all__ = ["STYLE", "PALETTE", "use_style", "save_figure", "figure_title"]
 
 #: Colour-blind-safe palette (Okabe and Ito), used in this order for groups.
 PALETTE: tuple[str, ...] = (
@@ -64,3 +64,15 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
         fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return [png, svg]
+
+
+def figure_title(fig: plt.Figure) -> str:
+    """The finding a figure states: its overall title, else its panels' titles joined by "; ".
+
+    Used as the alt text of the figure where a notebook shows it. Line breaks of wrapped titles
+    become spaces; a figure with no title gives "".
+    """
+    suptitle = fig.get_suptitle()
+    titles = [suptitle] if suptitle else [ax.get_title(loc) for ax in fig.axes
+                                          for loc in ("left", "center", "right")]
+    return "; ".join(" ".join(t.split()) for t in titles if t.strip())

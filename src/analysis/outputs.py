@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import save_figure
+from analysis.figures import figure_title, save_figure
 
 __all__ = ["RunOutput", "to_jsonable", "write_csv"]
 
@@ -96,7 +96,8 @@ class RunOutput:
             pixels = int.from_bytes(data[16:20], "big")  # width in the PNG header (IHDR)
             dpi = plt.rcParams["savefig.dpi"]
             scale = 1.0 if dpi == "figure" else fig.dpi / float(dpi)
-            display(Image(data=data, format="png", width=round(pixels * scale)))
+            display(Image(data=data, format="png", width=round(pixels * scale),
+                          alt=figure_title(fig) or name))
         plt.close(fig)
 
     def record(self, **values: Any) -> dict[str, Any]:

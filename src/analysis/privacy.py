@@ -6,6 +6,11 @@ dates of birth (in ISO ``YYYY-MM-DD`` and UK ``DD/MM/YYYY`` forms). Identifiers 
 numbers (fewer than ``MIN_NUMERIC_ID_DIGITS`` digits, e.g. row numbers) cannot be told apart
 from counts in a table and are not searched for; give people identifiers with letters or at
 least six digits.
+
+Images embedded as base64 (``data:image/...;base64,`` URIs in HTML and SVG, and the PNG, JPEG
+and GIF outputs stored in notebooks) are skipped: their text is an encoding of pixels, in which
+an identifier could only appear by coincidence. An identifier drawn into an image is pixels, not
+text, and no text search finds it; figures label groups, never people.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ MIN_NUMERIC_ID_DIGITS = 6
 #: File types read as text (PNG images hold no text).
 TEXT_SUFFIXES = {".ipynb", ".csv", ".json", ".html", ".svg", ".md", ".txt", ".yaml"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]")
+#: Base64-encoded images: a data URI, or a notebook's raster image output (JSON-escaped).
+_EMBEDDED_IMAGE = re.compile(
+    r"data:image/[A-Za-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]*"
+    r'|"image/(?:png|jpeg|gif)": "[A-Za-z0-9+/=\\n]*"'
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ def scan_outputs(run_dir: Path, tokens: dict[str, str]) -> list[Finding]:
     findings = []
     for path in sorted(p for p in run_dir.rglob("*") if p.suffix in TEXT_SUFFIXES):
         counts: dict[str, int] = {}
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _EMBEDDED_IMAGE.sub(" ", path.read_text(encoding="utf-8", errors="replace"))
         for match in _TOKEN.finditer(text):
             for piece in _split(match.group()):
                 kind = tokens.get(piece)

@@ -126,7 +126,8 @@ def _execute_one(nb: Path, tmp: Path, parameters: dict[str, str], progress_bar: 
     try:
         pm.execute_notebook(str(nb), str(tmp / "notebooks" / nb.name), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(nb.parent), progress_bar=progress_bar,
-                            report_mode=False)
+                            report_mode=False, request_save_on_cell_execute=False,
+                            shutdown_kernel="immediate")
     except pm.PapermillExecutionError as err:
         raise _NotebookFailed(nb, err) from None
     return round(time.perf_counter() - t, 2)
