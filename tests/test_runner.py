@@ -55,8 +55,9 @@ def test_manifest_records_what_produced_the_run(two_runs: tuple[Path, Path], roo
     manifest = json.loads((two_runs[0] / "manifest.json").read_text())
     for key in ("started_utc", "finished_utc", "duration_seconds", "seed", "parameters",
                 "inputs", "git", "environment", "packages", "notebooks", "kernel",
-                "kernel_threads"):
+                "kernel_threads", "start_order"):
         assert key in manifest, key
+    assert sorted(manifest["start_order"]) == sorted(manifest["notebooks"])
     assert manifest["environment"]["python"].startswith("3.")
     assert {"pandas", "lifelines", "statsmodels", "papermill"} <= set(manifest["packages"])
     assert set(manifest["git"]) == {"commit", "dirty"}

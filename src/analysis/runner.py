@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import nbformat
 import papermill as pm
 
-from analysis import manifest
+from analysis import manifest, schedule
 from analysis.params import RunParams
 from analysis.privacy import scan_outputs, sensitive_tokens
 from analysis.report import build_report, notebook_page, render_notebook
@@ -142,16 +142,17 @@ def _render_page(tmp: Path, nb: Path) -> bool:
     return True
 
 
-def _execute_all(notebooks: list[Path], tmp: Path, parameters: dict[str, str], jobs: int,
-                 log: TextIO, progress_bar: bool) -> tuple[dict[str, float], set[str]]:
+def _execute_all(notebooks: list[Path], deps: dict[str, set[str]], tmp: Path,
+                 parameters: dict[str, str], jobs: int, log: TextIO, progress_bar: bool
+                 ) -> tuple[dict[str, float], set[str]]:
     """Execute the notebooks, up to ``jobs`` at once, each after the notebooks it depends on.
 
-    Each notebook runs in its own kernel and writes its own files, so the outputs do not
-    depend on the order in which independent notebooks finish. Each finished notebook's report
-    page is rendered while the others run. Returns the durations and the notebooks whose page
-    was rendered.
+    Whenever a kernel is free, the first waiting notebook of ``notebooks`` whose dependencies
+    have finished starts. Each notebook runs in its own kernel and writes its own files, so the
+    outputs do not depend on the order in which independent notebooks finish. Each finished
+    notebook's report page is rendered while the others run. Returns the durations and the
+    notebooks whose page was rendered.
     """
-    deps = dependencies(notebooks)
     pending = list(notebooks)
     durations: dict[str, float] = {}
     total = len(notebooks)
@@ -283,10 +284,14 @@ def run(
     params_copy = tmp / "params.yaml"
     shutil.copyfile(params.source, params_copy)
     parameters = {"params_file": str(params.source), "output_dir": str(tmp)}
+    deps = dependencies(notebooks)
+    by_name = {nb.stem: nb for nb in notebooks}
+    order = schedule.start_order(list(by_name), deps,
+                                 schedule.previous_durations(dest / "manifest.json"), jobs)
     try:
         with kernel_environment() as threads:
-            durations, rendered = _execute_all(notebooks, tmp, parameters, jobs, log,
-                                               progress_bar)
+            durations, rendered = _execute_all([by_name[n] for n in order], deps, tmp,
+                                               parameters, jobs, log, progress_bar)
     except _NotebookFailed as failure:
         failed = outputs_dir / f"{params.run_name}.failed"
         if failed.exists():
@@ -310,7 +315,9 @@ def run(
         "run_name": params.run_name,
         "started_utc": started,
         "finished_utc": manifest.utc_now(),
-        "duration_seconds": {"validation": round(validation_s, 2), **durations},
+        "duration_seconds": {"validation": round(validation_s, 2),
+                             **{name: durations[name] for name in by_name}},
+        "start_order": order,
         "seed": params.seed,
         "parameters_file": _rel(params.source, root) if params.source else None,
         "parameters_sha256": manifest.sha256(params.source) if params.source else None,
