@@ -241,6 +241,26 @@ def test_offences_beyond_the_windows_exist(cohort: SyntheticCohort) -> None:
     assert people.loc[eligible, "cohort_start"].max() <= pd.Timestamp("2024-04-01")
 
 
+@needs_measures
+def test_a_later_extract_records_more_offences_and_stays_calibrated() -> None:
+    """Observed to 2026-12-31, people have about five offences each; targets still hold."""
+    later = generate_cohort(4000, DEFAULT_SEED, extract_date="2026-12-31")
+    people, offences = later.people, later.offences
+    assert later.metadata["extract_date"] == "2026-12-31"
+    assert 4.5 <= len(offences) / len(people) <= 5.5
+    assert offences["proven_date"].max() <= pd.Timestamp("2026-12-31")
+    assert offences["offence_date"].max() > pd.Timestamp(EXTRACT_DATE)
+    eligible = is_eligible(people["cohort_start"], "2026-12-31", 12, 6)
+    assert eligible.all()  # the last starts (2024-06-30) are measured by 2025-12-30
+    m = people.join(derive_measures(people, offences, 12, 6).drop(
+        columns=["person_id", "exit_reason"], errors="ignore"))
+    adults, children = m[m["age"] >= 18], m[m["age"] < 18]
+    assert abs(_rate(adults) - seed_figure("proven_reoffending_adults_national")) <= ADULT_RATE_TOL_PP
+    assert abs(_rate(children) - seed_figure("proven_reoffending_children_national")) <= CHILD_RATE_TOL_PP
+    with pytest.raises(ValueError, match="extract_date"):
+        generate_cohort(100, DEFAULT_SEED, extract_date="2025-06-30")
+
+
 # ------------------------------------------------------------------------------------------
 # Calibration (derived with analysis.measures on eligible people)
 # ------------------------------------------------------------------------------------------

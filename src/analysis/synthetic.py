@@ -1813,7 +1813,8 @@ def _iom_profile(base: Arrays, needs: Arrays, interventions: Arrays, status: Arr
 # --------------------------------------------------------------------------------------------
 
 
-def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> SyntheticCohort:
+def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED,
+                    extract_date: str = EXTRACT_DATE) -> SyntheticCohort:
     """Generate the SYNTHETIC pan-Dorset-like cohort in records form.
 
     Parameters
@@ -1822,6 +1823,11 @@ def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> Synt
         Number of people (at least 10).
     seed : int, default 2024
         Seed of ``numpy.random.default_rng``; the same seed and size give identical output.
+    extract_date : str, default :data:`EXTRACT_DATE`
+        ISO date the data are "extracted": offences are recorded up to it (proven by it). A
+        later date observes people for longer after their follow-up, so each has more recorded
+        offences (about 2.7 per person at the default date). The calibration targets are met
+        among the people eligible for the measures at that date.
 
     Returns
     -------
@@ -1832,12 +1838,14 @@ def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> Synt
     Raises
     ------
     ValueError
-        If ``n_people`` is below 10.
+        If ``n_people`` is below 10, or ``extract_date`` is before :data:`EXTRACT_DATE`.
     """
     if n_people < 10:
         raise ValueError("n_people must be at least 10")
+    extract = _day(extract_date)
+    if extract < _day(EXTRACT_DATE):
+        raise ValueError(f"extract_date must be on or after {EXTRACT_DATE}")
     rng = np.random.default_rng(seed)
-    extract = _day(EXTRACT_DATE)
     base = _draw_demographics(rng, n_people)
     latent = rng.standard_normal(n_people)
     needs = _draw_needs(rng, base["child"], latent)
@@ -1856,7 +1864,7 @@ def generate_cohort(n_people: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> Synt
     y, _ = model.outcome()
     extras = _age_band_rates(base, y, model.eligible)
     metadata = _metadata(seed, n_people, model, rates, effects, base, needs, status, people,
-                         offences, interventions, y, extras)
+                         offences, interventions, y, extras, extract_date)
     outcomes = pd.DataFrame({"person_id": ids, **potential})
     return SyntheticCohort(people=people, offences=offences, metadata=metadata,
                            potential_outcomes=outcomes)
@@ -1969,7 +1977,8 @@ def _age_band_rates(base: Arrays, y: np.ndarray, eligible: np.ndarray) -> dict[s
 def _metadata(seed: int, n: int, model: _Model, rates: dict[str, float],
               effects: dict[str, dict[str, float]], base: Arrays, needs: Arrays, status: Arrays,
               people: pd.DataFrame, offences: pd.DataFrame, interventions: Arrays,
-              y: np.ndarray, extras: dict[str, tuple[str, float]]) -> dict:
+              y: np.ndarray, extras: dict[str, tuple[str, float]],
+              extract_date: str = EXTRACT_DATE) -> dict:
     """Assemble the metadata dictionary (no timestamps, so it is reproducible).
 
     Parameters
@@ -1990,6 +1999,8 @@ def _metadata(seed: int, n: int, model: _Model, rates: dict[str, float],
         Observed binary outcome.
     extras : dict
         Reported, not calibrated, figures.
+    extract_date : str
+        ISO date of the extract.
 
     Returns
     -------
@@ -2006,7 +2017,7 @@ def _metadata(seed: int, n: int, model: _Model, rates: dict[str, float],
         "n_people": n,
         "n_offences": int(len(offences)),
         "n_eligible": int(model.eligible.sum()),
-        "extract_date": EXTRACT_DATE,
+        "extract_date": extract_date,
         "cohort_start_range": [COHORT_FIRST, COHORT_LAST],
         "eligibility": "cohort_start + (follow_up_months + waiting_months) months - 1 day <= extract_date",
         "follow_up_months": FOLLOW_UP_MONTHS,
