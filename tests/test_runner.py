@@ -176,3 +176,29 @@ def test_a_page_that_fails_to_render_is_left_to_the_report(tmp_path: Path) -> No
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "01_x.ipynb").write_text("not a notebook")
     assert _render_page(tmp_path, tmp_path / "notebooks" / "01_x.ipynb") is False
+
+
+def test_kernels_use_the_data_the_runner_validated_and_the_copy_is_deleted(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notebooks get the validated data; the private copy is gone after success and failure."""
+    import tempfile
+
+    scratch_tmp = tmp_path / "tmp"
+    scratch_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_tmp))
+    (tmp_path / "project").mkdir()
+    params_path = _failing_project(tmp_path / "project", root)
+    check = nbformat.read(params_path.parents[1] / "notebooks/01_ok.ipynb", as_version=4)
+    check.cells[1].source = (
+        "from analysis.params import load_params\n"
+        "from analysis.validation import _validated_by_runner\n"
+        "print('handed over:', _validated_by_runner(load_params(params_file)) is not None)")
+    nbformat.write(check, params_path.parents[1] / "notebooks/01_ok.ipynb")
+    params = load_params(params_path, {"notebooks": ["01_ok"]})
+    result = run(params, progress_bar=False)
+    executed = nbformat.read(result.path / "notebooks/01_ok.ipynb", as_version=4)
+    assert "handed over: True" in executed.cells[-1].outputs[0]["text"]
+    assert list(scratch_tmp.iterdir()) == []
+    with pytest.raises(RunFailed):
+        run(load_params(params_path), progress_bar=False)
+    assert list(scratch_tmp.iterdir()) == []

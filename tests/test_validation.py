@@ -6,6 +6,7 @@ birth, an identifier) in the bad cell and checks that the error message does not
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -616,3 +617,32 @@ def test_public_data_mappings_validate(root: Path) -> None:
         data = load_data(load_params(path))
         assert data.survival["event"].isin([0, 1]).all()
         assert np.all(data.survival["duration"] > 0)
+
+
+# --------------------------------------------------------------------------- runner handover
+
+
+def test_data_handed_over_by_the_runner_are_used_only_for_the_same_files_and_parameters(
+        records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.validation import VALIDATED_DATA_ENV, data_fingerprint, save_validated
+
+    params = records()
+    fresh = load_data(params)
+    marked = dataclasses.replace(fresh, rows_read={"people": -1})  # tells the copy apart
+    folder = tmp_path / "handover"
+    folder.mkdir()
+    monkeypatch.setenv(VALIDATED_DATA_ENV, str(save_validated(marked, data_fingerprint(params),
+                                                              folder)))
+    assert load_data(params).rows_read == {"people": -1}
+    pd.testing.assert_frame_equal(load_data(params).people, fresh.people)
+    # other data parameters: validated afresh
+    other = records(edit={"extract_date: 2025-09-30": "extract_date: 2025-10-31"})
+    assert load_data(other).rows_read["people"] > 0
+    # the same file changed after the runner read it: validated afresh, errors reported
+    records(people=replace_cell(PEOPLE, 2, "dob", "not a date"))
+    with pytest.raises(DataError, match="date"):
+        load_data(params)
+    # a handover that has gone: validated afresh
+    records()
+    monkeypatch.setenv(VALIDATED_DATA_ENV, str(folder / "gone.pickle"))
+    assert load_data(params).rows_read["people"] > 0

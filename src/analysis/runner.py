@@ -28,7 +28,13 @@ from analysis import manifest, schedule
 from analysis.params import RunParams
 from analysis.privacy import scan_outputs, sensitive_tokens
 from analysis.report import build_report, notebook_page, render_notebook
-from analysis.validation import ValidatedData, load_data
+from analysis.validation import (
+    VALIDATED_DATA_ENV,
+    ValidatedData,
+    data_fingerprint,
+    load_data,
+    save_validated,
+)
 
 __all__ = ["RunFailed", "RunResult", "dependencies", "kernel_environment", "notebook_order", "run",
            "KERNEL", "KERNEL_THREADS", "NOTEBOOK_PARAMETERS"]
@@ -48,20 +54,26 @@ _ENVIRONMENT_LOCK = threading.Lock()
 
 
 @contextmanager
-def kernel_environment() -> Iterator[dict[str, str]]:
+def kernel_environment(extra: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     """Set :data:`KERNEL_THREADS` (where the environment does not) for the kernels started inside.
 
-    Yields the settings the kernels get, for the run's manifest. Kernels inherit the process's
-    environment, so runs in several threads of one process take turns here.
+    ``extra`` variables are set as given. Yields the thread settings the kernels get, for the
+    run's manifest. Kernels inherit the process's environment, so runs in several threads of
+    one process take turns here; the environment is restored on the way out.
     """
     with _ENVIRONMENT_LOCK:
-        added = {k: v for k, v in KERNEL_THREADS.items() if k not in os.environ}
-        os.environ.update(added)
+        changes = {k: v for k, v in KERNEL_THREADS.items() if k not in os.environ}
+        changes.update(extra or {})
+        before = {k: os.environ.get(k) for k in changes}
+        os.environ.update(changes)
         try:
             yield {k: os.environ[k] for k in KERNEL_THREADS}
         finally:
-            for k in added:
-                os.environ.pop(k, None)
+            for k, v in before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 class RunFailed(Exception):
@@ -273,6 +285,7 @@ def run(
 
     started = manifest.utc_now()
     t0 = time.perf_counter()
+    fingerprint = data_fingerprint(params)
     data = load_data(params)  # raises DataError before anything is written
     validation_s = time.perf_counter() - t0
     print(f"data valid: {', '.join(f'{k} {v:,} rows' for k, v in data.rows_read.items())}", file=log)
@@ -288,8 +301,12 @@ def run(
     by_name = {nb.stem: nb for nb in notebooks}
     order = schedule.start_order(list(by_name), deps,
                                  schedule.previous_durations(dest / "manifest.json"), jobs)
+    # The kernels read the validated data from a private folder outside the outputs (the
+    # files are not validated again in every notebook); it is deleted however the run ends.
+    handover = Path(tempfile.mkdtemp(prefix="analysis-validated-"))
     try:
-        with kernel_environment() as threads:
+        handed = {VALIDATED_DATA_ENV: str(save_validated(data, fingerprint, handover))}
+        with kernel_environment(handed) as threads:
             durations, rendered = _execute_all([by_name[n] for n in order], deps, tmp,
                                                parameters, jobs, log, progress_bar)
     except _NotebookFailed as failure:
@@ -306,6 +323,8 @@ def run(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(handover, ignore_errors=True)
 
     results = _merge_results(tmp, notebooks)
     _write_json(tmp / "results.json", results)

@@ -25,6 +25,9 @@ the CSV files.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +38,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from analysis import manifest
 from analysis.contract import FLAG_FALSE, FLAG_TRUE, ROLES, Kind, Role
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.params import RunParams, TableParams
@@ -42,16 +46,19 @@ from analysis.readers import NO_DATA_ROWS, read_table
 
 __all__ = [
     "AGE_RANGE",
+    "VALIDATED_DATA_ENV",
     "DATE_FORMATS",
     "RULES",
     "ColumnSpec",
     "TableResult",
     "ValidatedData",
     "data_dictionary_markdown",
+    "data_fingerprint",
     "display_name",
     "load_data",
     "parse_column",
     "read_column",
+    "save_validated",
     "table_specs",
     "validate_cross",
     "validate_offences",
@@ -690,8 +697,66 @@ _VALIDATORS: dict[str, Callable[[pd.DataFrame, RunParams, str], TableResult]] = 
 }
 
 
+#: Set by the runner for the kernels it starts: a file holding the data it has just validated
+#: (:func:`save_validated`), in a private temporary folder deleted when the run ends.
+VALIDATED_DATA_ENV = "ANALYSIS_VALIDATED_DATA"
+
+
+def _tables(params: RunParams) -> tuple[str, ...]:
+    return ("survival",) if params.data.form == "survival" else ("people", "offences")
+
+
+def data_fingerprint(params: RunParams) -> str:
+    """SHA-256 over everything :func:`load_data` reads: the data parameters and the files' bytes."""
+    h = hashlib.sha256(params.data.model_dump_json().encode())
+    h.update(str(params.root).encode())
+    for table in _tables(params):
+        h.update(manifest.sha256(_table_params(params, table).file).encode())
+    return h.hexdigest()
+
+
+def save_validated(data: ValidatedData, fingerprint: str, folder: Path) -> Path:
+    """Write validated data, with the fingerprint of what they were read from, for the kernels.
+
+    Parameters
+    ----------
+    data : ValidatedData
+        From :func:`load_data`.
+    fingerprint : str
+        :func:`data_fingerprint` of the parameters, taken before the data were read.
+    folder : Path
+        A private folder (the runner's, mode 0700, deleted when the run ends).
+
+    Returns
+    -------
+    Path
+        The file to name in :data:`VALIDATED_DATA_ENV`.
+    """
+    path = folder / "validated.pickle"
+    with path.open("wb") as f:
+        pickle.dump({"fingerprint": fingerprint, "data": data}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _validated_by_runner(params: RunParams) -> ValidatedData | None:
+    """The runner's validated data if it has handed them over and they match ``params``."""
+    path = os.environ.get(VALIDATED_DATA_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    with open(path, "rb") as f:
+        saved = pickle.load(f)  # written by this run's runner in its private folder
+    if saved.get("fingerprint") != data_fingerprint(params):
+        return None
+    return saved["data"]
+
+
 def load_data(params: RunParams) -> ValidatedData:
     """Read and validate the input tables of a run.
+
+    In a notebook started by the runner, the data the runner has just validated are used
+    instead when they come from the same files (same bytes) with the same data parameters
+    (:data:`VALIDATED_DATA_ENV`): a cohort of a million people is then validated once per run,
+    not once per notebook.
 
     Parameters
     ----------
@@ -710,7 +775,10 @@ def load_data(params: RunParams) -> ValidatedData:
         If any table is empty, unreadable or breaks a rule; the message has one line per
         failed rule over all tables.
     """
-    tables = ("survival",) if params.data.form == "survival" else ("people", "offences")
+    validated = _validated_by_runner(params)
+    if validated is not None:
+        return validated
+    tables = _tables(params)
     files = {t: _table_params(params, t).file for t in tables}
     names = {t: display_name(files[t], params) for t in tables}
     problems: list[Problem] = []
