@@ -707,9 +707,12 @@ def _tables(params: RunParams) -> tuple[str, ...]:
 
 
 def data_fingerprint(params: RunParams) -> str:
-    """SHA-256 over everything :func:`load_data` reads: the data parameters and the files' bytes."""
+    """SHA-256 over everything :func:`load_data` reads: the data parameters and the files' bytes.
+
+    The data parameters hold the files' absolute paths, so the fingerprint does not depend on
+    the directory a notebook runs in.
+    """
     h = hashlib.sha256(params.data.model_dump_json().encode())
-    h.update(str(params.root).encode())
     for table in _tables(params):
         h.update(manifest.sha256(_table_params(params, table).file).encode())
     return h.hexdigest()
