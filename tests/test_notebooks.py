@@ -42,3 +42,8 @@ def test_notebook_is_fit_for_papermill_and_nbval(path: Path) -> None:
         assert not re.search(r"0x[0-9a-f]{6,}|\d{4}-\d\d-\d\dT\d\d:\d\d", text), \
             "checked output holds a memory address or timestamp"
     assert all(c.execution_count is not None for c in code), "notebook is not fully executed"
+    # No stored output, checked or not, holds a memory address: it would change on every
+    # refresh and make the stored notebooks differ for no reason.
+    plain = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+                    for c in code for o in c.outputs)
+    assert not re.search(r" at 0x[0-9a-f]{6,}", plain), "a stored output holds a memory address"

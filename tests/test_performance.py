@@ -490,6 +490,21 @@ def test_report_long_and_layout(frame: pd.DataFrame) -> None:
     assert hidden.loc["Number of first-time entrants to the youth justice system (local measure)",
                       pf.ALL] == "<5"
     assert list(pf.report_layout(long, min_cell=1, quarters=2).columns[2:4]) == quarters[-2:]
+    # Rated cells are coloured by their own status; suppressed and unrated cells stay white.
+    styled = pf.report_style(wide, long)
+    html = styled.to_html()
+    status = long.set_index(["indicator", "quarter"])["status"]
+    assert status[("employed_6w", pf.ALL)] in {"Green", "Amber", "Red"}
+    colour = {"Green": "#c8e6c9", "Amber": "#ffe0b2", "Red": "#ffcdd2"}[
+        status[("employed_6w", pf.ALL)]]
+    assert f"background-color: {colour}" in html
+    assert set(hidden["Status (all cohorts)"]) <= {pf.NOT_RATED, ""}  # no status of hidden values
+    hidden_html = pf.report_style(hidden.reset_index(), long).to_html()
+    assert "background-color" not in hidden_html  # everything suppressed: nothing rated
+    # Shown in a notebook, the plain-text form holds no memory address (it would change on
+    # every execution of the stored notebook).
+    shown = pf.report_html(wide, long)
+    assert shown.data == html and "0x" not in repr(shown)
 
 
 def test_survival_form_frame_gives_what_it_can() -> None:

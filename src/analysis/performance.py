@@ -50,11 +50,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from analysis.cohort import _age_at
+from analysis.cohort import _age_at, wilson_ci
 from analysis.disclosure import SUPPRESSED, is_small, suppression_mask
 from analysis.errors import DataError, Problem
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
@@ -94,6 +95,7 @@ __all__ = [
     "availability",
     "availability_text",
     "report_context",
+    "report_html",
     "report_style",
     "disclosable",
     "show",
@@ -349,7 +351,7 @@ def performance_frame(
 
 
 def wilson(k: Sequence[float] | float, n: Sequence[float] | float, alpha: float = 0.05) -> pd.DataFrame:
-    """Proportions in percent with Wilson score intervals (statsmodels ``proportion_confint``).
+    """Proportions in percent with Wilson score intervals (:func:`analysis.cohort.wilson_ci`).
 
     Returns
     -------
@@ -361,7 +363,7 @@ def wilson(k: Sequence[float] | float, n: Sequence[float] | float, alpha: float 
     ok = n > 0
     lo, hi = np.full(len(n), np.nan), np.full(len(n), np.nan)
     if ok.any():
-        lo[ok], hi[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+        lo[ok], hi[ok] = wilson_ci(k[ok], n[ok], alpha)
     value = np.where(ok, k / np.where(ok, n, 1), np.nan)
     return pd.DataFrame({"value_pct": 100 * value, "ci_low_pct": 100 * lo, "ci_high_pct": 100 * hi})
 
@@ -1259,7 +1261,10 @@ def report_layout(
         row = {"Indicator": ind.label, ALL: cells.get(ALL, "n/a")}
         row.update({q: cells.get(q, "n/a") for q in order})
         row["Target"] = overall["target_text"].iloc[0] if len(overall) and overall["target_text"].iloc[0] else ""
-        row["Status (all cohorts)"] = overall["status"].iloc[0] if len(overall) else ""
+        # A status read from a suppressed value is not shown either.
+        row["Status (all cohorts)"] = ("" if not len(overall)
+                                       else NOT_RATED if suppressed[overall.index[0]]
+                                       else overall["status"].iloc[0])
         row["Notes"] = sub["notes"].iloc[0] if len(sub) else ind.note
         rows.append(row)
     return pd.DataFrame(rows)
@@ -1450,13 +1455,36 @@ def report_style(report: pd.DataFrame, long: pd.DataFrame) -> pd.io.formats.styl
         for col in report.columns:
             quarter = ALL if col == "Status (all cohorts)" else col
             s = status.get((key, quarter), "")
-            if s in colours and row[col] not in (SUPPRESSED, "n/a") and not str(row[col]).startswith("<"):
+            shown = str(row[col])
+            if col == "Status (all cohorts)" and shown != s:
+                continue  # the layout withheld the status of a suppressed value
+            if s in colours and shown not in (SUPPRESSED, "n/a") and not shown.startswith("<"):
                 styles.loc[i, col] = f"background-color: {colours[s]}"
     return (report.style.set_uuid("performance_report").apply(lambda _: styles, axis=None)
             .hide(axis="index")
             .set_properties(subset=["Notes"], **{"text-align": "left", "white-space": "normal",
                                                  "min-width": "320px", "font-size": "85%"})
             .set_properties(subset=["Indicator"], **{"text-align": "left", "min-width": "260px"}))
+
+
+def report_html(report: pd.DataFrame, long: pd.DataFrame) -> HTML:
+    """:func:`report_style` as an HTML display object, for showing in a notebook.
+
+    A Styler shown in a notebook also stores a plain-text form that holds its memory address,
+    which changes on every execution; the HTML object's plain-text form does not.
+
+    Parameters
+    ----------
+    report : DataFrame
+        Output of :func:`report_layout`.
+    long : DataFrame
+        The :func:`report_long` table it was made from.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    return HTML(report_style(report, long).to_html())
 
 
 def disclosable(table: pd.DataFrame, counts: Sequence[str], min_cell: int = 5) -> pd.Series:
