@@ -31,6 +31,8 @@ __all__ = [
     "table_one",
     "needs_prevalence",
     "wilson_ci",
+    "published_flow",
+    "reoffending_shown",
     "needs_per_person",
     "reoffending_summary",
     "table_one_display",
@@ -355,10 +357,9 @@ def table_one_display(table: pd.DataFrame, labels: dict[int, str], min_cell: int
 
 #: Count columns of :func:`reoffending_summary`, and the columns derived from its reoffenders.
 REOFFENDING_COUNTS = ("offenders", "reoffenders", "reoffences")
-REOFFENDING_DERIVED = {c: "reoffenders" for c in (
-    "binary_rate_pct", "binary_ci_low_pct", "binary_ci_high_pct",
-    "frequency_per_offender", "frequency_per_reoffender",
-)}
+#: Each rate comes from two of the counts; any small count suppresses them all.
+REOFFENDING_DERIVED = ("binary_rate_pct", "binary_ci_low_pct", "binary_ci_high_pct",
+                       "frequency_per_offender", "frequency_per_reoffender")
 
 
 def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool = False) -> pd.DataFrame:
@@ -380,6 +381,24 @@ def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool 
     by_group = len(table) > 1  # the groups add up to the published overall figures
     return suppress_counts(table, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
                            sets=True if by_group else None)
+
+
+def reoffending_shown(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """The rows of a :func:`reoffending_summary` table whose rates :func:`reoffending_published`
+    shows (exact values, for figures and headline numbers)."""
+    shown = pd.to_numeric(reoffending_published(table, min_cell)["binary_rate_pct"], errors="coerce")
+    return table[shown.notna().to_numpy()]
+
+
+def published_flow(flow: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """The record flow (:attr:`Cohort.flow`) under the small-count rule.
+
+    Counts of people from 1 to ``min_cell - 1`` read ``"<min_cell"``. The people kept at each
+    step are shown even when few are excluded, so a small exclusion can be worked out from two
+    shown totals: the flow is what a reader needs to judge the cohort, and an exclusion counts
+    records failing a rule of the measures, not people with a characteristic.
+    """
+    return suppress_counts(flow, ["people", "excluded"], None, min_cell)
 
 
 def complete_cases(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, int]:

@@ -9,14 +9,25 @@ Rule (applied to every table a run publishes):
 3. **Secondary suppression.** Where cells add up to a total that is published or can be worked
    out (the levels of one variable, the groups of a by-group table), a single suppressed cell
    could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the
-   smallest other non-zero cell of the set is suppressed too (with its derived values).
+   smallest other non-zero cell of the set is suppressed too (with its derived values). Sets
+   run down a column (the groups of a table, the quarters of an "All cohorts" row) and, where
+   the counts of a row add up to a known total (at risk + events + censored = the group's
+   size), across the row; both are applied until neither adds a cell. A rolling 12-month count
+   whose window holds a suppressed quarter is suppressed too
+   (:func:`analysis.performance.published_rolling`).
+4. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
+   counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
+   difference of two shown totals (:func:`analysis.cohort.published_flow`,
+   :func:`analysis.matching.published_attrition`).
+5. **Figures** show only the values their published table shows (KM curves, whose steps are
+   single events, are the exception; their numbers at risk follow rule 1).
 
 Tables are suppressed for display and publication only; analyses use the exact counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -77,12 +88,25 @@ def suppression_mask(
     return pd.concat(parts).reindex(counts.index)
 
 
+def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[str, pd.Series]:
+    """Rule 3 across the columns of each row, for rows whose counts add up to a known total."""
+    mask = pd.DataFrame(masks)
+    one = mask.sum(axis=1) == 1
+    if one.any():
+        c = counts.where(~mask & (counts > 0))
+        for row in mask.index[one]:
+            if c.loc[row].notna().any():
+                mask.loc[row, c.loc[row].idxmin()] = True
+    return {col: mask[col] for col in mask.columns}
+
+
 def suppress_counts(
     df: pd.DataFrame,
     count_cols: Iterable[str],
-    derived: dict[str, str] | None = None,
+    derived: Mapping[str, str | Sequence[str]] | Sequence[str] | None = None,
     min_cell: int = 5,
     sets: str | Sequence[str] | bool | None = None,
+    row_sets: bool = False,
 ) -> pd.DataFrame:
     """Return a display copy of ``df`` with small counts and what derives from them suppressed.
 
@@ -91,31 +115,63 @@ def suppress_counts(
     df : DataFrame
         The table with exact counts.
     count_cols : iterable of str
-        Columns holding counts of people or offences.
-    derived : dict, optional
-        ``{derived_column: count_column}``: a derived column (a percentage, rate or mean) is
-        suppressed wherever its count column is.
+        Columns holding counts of people or offences (blanks are not counts).
+    derived : mapping or sequence of str, optional
+        Derived columns (percentages, rates, means, intervals). A mapping
+        ``{derived_column: count_column or [count_columns]}`` suppresses a derived cell
+        wherever any of its count columns is suppressed in the same row; a sequence ties each
+        derived column to every count column (a rate of 0 out of 3 discloses as much as 3 out
+        of 3).
     min_cell : int
         Smallest count shown.
     sets : str, sequence of str, or bool, optional
-        Secondary suppression: the column(s) whose values label the sets of cells adding up to
-        a known total, or ``True`` when all rows form one set (a by-group table whose overall
-        total is published). ``None`` applies primary suppression only.
+        Secondary suppression down the columns: the column(s) whose values label the sets of
+        rows adding up to a known total, or ``True`` when all rows form one set (a by-group
+        table whose overall total is published). ``None`` applies primary suppression only.
+    row_sets : bool
+        Secondary suppression across each row as well: the count columns of a row add up to a
+        known total (at risk + events + censored = the group's size).
 
     Returns
     -------
     DataFrame
-        Same shape; suppressed cells are the strings ``"<min_cell"`` or ``"suppressed"``.
+        Same shape; suppressed counts read ``"<min_cell"`` (or ``"suppressed"`` where
+        suppressed only to protect another cell) and suppressed derived values ``"suppressed"``.
     """
     out = df.copy()
+    count_cols = list(count_cols)
+    if df.empty:
+        return out
     labels = None
     if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
         cols = [sets] if isinstance(sets, str) else list(sets)
         labels = df[cols].astype(str).agg("|".join, axis=1)
-    masks = {c: suppression_mask(df[c], min_cell, labels, secondary=sets not in (None, False))
+    counts = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").fillna(0) for c in count_cols},
+                          index=df.index)
+    secondary = sets not in (None, False)
+    masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary)
              for c in count_cols}
-    for col, base in (derived or {}).items():
-        out[col] = out[col].astype(object).where(~masks[base].to_numpy(), SUPPRESSED)
+    while row_sets and count_cols:
+        # A cell added across a row may leave a column's set with one suppressed cell, and the
+        # reverse: repeat until neither direction adds a cell.
+        before = sum(int(m.sum()) for m in masks.values())
+        masks = _row_secondary(masks, counts)
+        if secondary:
+            masks = {c: suppression_mask(counts[c].where(~masks[c], 1), min_cell, labels,
+                                         secondary=True) for c in count_cols}
+        if sum(int(m.sum()) for m in masks.values()) == before:
+            break
+    if derived is None:
+        ties: dict[str, list[str]] = {}
+    elif isinstance(derived, Mapping):
+        ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
+    else:
+        ties = {col: count_cols for col in derived}
+    for col, bases in ties.items():
+        hidden = pd.Series(False, index=df.index)
+        for base in bases:
+            hidden |= masks[base]
+        out[col] = out[col].astype(object).where(~hidden.to_numpy(), SUPPRESSED)
     for col, mask in masks.items():
         shown = np.where(is_small(df[col], min_cell), f"<{min_cell}", SUPPRESSED)
         out[col] = out[col].astype(object).where(~mask.to_numpy(), pd.Series(shown, index=df.index))

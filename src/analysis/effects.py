@@ -25,6 +25,7 @@ from statsmodels.stats.multitest import multipletests
 from tqdm import tqdm
 
 from analysis.cox_variance import CoxPHFitter
+from analysis.disclosure import suppress_counts
 from analysis.matching import MatchResult, match
 from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
 from analysis.survival import CoxResult, default_references, design_matrix
@@ -34,6 +35,8 @@ __all__ = [
     "AIPWResult",
     "adjusted_contrasts",
     "aipw",
+    "published_subgroups",
+    "weighted_km_at",
     "binary_estimates",
     "count_models",
     "evalue",
@@ -925,3 +928,68 @@ def subgroup_effects(
         test = {"statistic": stat, "df": len(names),
                 "p_value": float(stats.chi2.sf(stat, len(names)))}
     return table, test
+
+
+def weighted_km_at(curves: Mapping[str, pd.DataFrame], frame: pd.DataFrame,
+                   weights: Mapping[str, pd.Series], times: Sequence[float],
+                   min_cell: int = 5, time_col: str = "time", event_col: str = "event",
+                   group_col: str = "treated") -> pd.DataFrame:
+    """Weighted Kaplan-Meier curves read at chosen times, for publication.
+
+    The curves of :func:`weighted_km` have a row per event time, close to a list of people's
+    reoffence days; the published table gives each curve at ``times`` only, with the people
+    (weight above 0) still followed and those who reoffended by each time, under the
+    small-count rule (:mod:`analysis.disclosure`; the survival values of a row with a
+    suppressed count are suppressed).
+
+    Parameters
+    ----------
+    curves : mapping of str to DataFrame
+        :func:`weighted_km` for each sample (``"Matching"``, ``"IPW (ATT)"``).
+    frame : DataFrame
+        The people the curves were estimated on.
+    weights : mapping of str to Series
+        The weights of each sample (aligned with ``frame``).
+    times : sequence of float
+        Times to read the curves at (data's time unit).
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    DataFrame
+        ``sample``, ``group``, ``time``, ``people`` (weight above 0 in the group),
+        ``at_risk`` (people followed beyond ``time``), ``events`` (people reoffending by
+        ``time``), ``survival``, ``cumulative_reoffended_pct`` (weighted).
+    """
+    rows = []
+    for name, curve in curves.items():
+        kept = frame.loc[weights[name] > 0]
+        for g, c in curve.groupby("group", sort=True):
+            d = kept[kept[group_col] == g]
+            c = c.sort_values("time")
+            for t in times:
+                upto = c[c["time"] <= t]
+                s = float(upto["survival"].iloc[-1]) if len(upto) else 1.0
+                rows.append({"sample": name, "group": g, "time": float(t), "people": len(d),
+                             "at_risk": int((d[time_col] > t).sum()),
+                             "events": int(((d[time_col] <= t) & (d[event_col] == 1)).sum()),
+                             "survival": s, "cumulative_reoffended_pct": 100 * (1 - s)})
+    table = pd.DataFrame(rows)
+    return suppress_counts(table, ["people", "at_risk", "events"],
+                           ["survival", "cumulative_reoffended_pct"], min_cell,
+                           sets=["sample", "time"])
+
+
+def published_subgroups(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`subgroup_effects` tables (with ``outcome``) under the small-count rule.
+
+    The levels of a subgroup add up to the sample, so secondary suppression applies across
+    them; every mean, estimate, interval and p-value of a row with a suppressed count is
+    suppressed.
+    """
+    if table.empty:
+        return table
+    counts = ["n_treated", "n_comparison"]
+    derived = [c for c in table.columns if c not in (*counts, "subgroup", "level", "outcome")]
+    return suppress_counts(table, counts, derived, min_cell, sets=["outcome", "subgroup"])

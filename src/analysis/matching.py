@@ -35,9 +35,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.disclosure import suppress_counts
+
 __all__ = [
     "MatchResult",
     "attrition_table",
+    "published_attrition",
     "caliper_width",
     "match",
     "matched_sample",
@@ -336,3 +339,16 @@ def attrition_table(steps: Sequence[tuple[str, pd.Series]],
         })
         prev = (n1, n0)
     return pd.DataFrame(rows)
+
+
+def published_attrition(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`attrition_table` under the small-count rule (:mod:`analysis.disclosure`).
+
+    Counts from 1 to ``min_cell - 1`` read ``"<min_cell"`` and the percentage of a row with a
+    suppressed treated count is suppressed. The people left at each step are shown even when
+    few are lost, so a small loss can be worked out from two shown totals: a flow of numbers
+    kept at each step is what an evaluation must report (as the Justice Data Lab does), and
+    the people lost at a step are a count of a processing rule, not of a characteristic.
+    """
+    return suppress_counts(table, ["treated", "comparison", "treated_lost", "comparison_lost"],
+                           {"treated_pct_of_submitted": "treated"}, min_cell)

@@ -55,8 +55,8 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from analysis.cohort import _age_at, wilson_ci
-from analysis.disclosure import SUPPRESSED, is_small, suppression_mask
+from analysis.cohort import REOFFENDING_COUNTS, REOFFENDING_DERIVED, _age_at, wilson_ci
+from analysis.disclosure import SUPPRESSED, is_small, suppress_counts, suppression_mask
 from analysis.errors import DataError, Problem
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 
@@ -96,6 +96,8 @@ __all__ = [
     "availability_text",
     "report_context",
     "report_html",
+    "published_iom",
+    "published_rolling",
     "report_style",
     "disclosable",
     "show",
@@ -1286,7 +1288,7 @@ def publish(
     counts: Sequence[str],
     derived: Sequence[str],
     min_cell: int = 5,
-    sets: Sequence[str] | None = None,
+    sets: Sequence[str] | bool | None = None,
 ) -> pd.DataFrame:
     """Display copy of a table under the small-count rule (:mod:`analysis.disclosure`).
 
@@ -1304,9 +1306,10 @@ def publish(
         Columns computed from the counts of the same row.
     min_cell : int
         Smallest count shown.
-    sets : sequence of str, optional
+    sets : sequence of str or True, optional
         Columns labelling sets of rows whose counts add up to a published total: secondary
-        suppression is applied within each set. None: primary suppression only.
+        suppression is applied within each set; ``True``: all rows form one set (quarters
+        and their "All cohorts" total). None: primary suppression only.
 
     Returns
     -------
@@ -1315,21 +1318,79 @@ def publish(
         suppressed only to protect another cell) and suppressed derived values
         ``"suppressed"``.
     """
-    out = table.copy()
+    if sets is not True:
+        sets = list(sets) if sets else None
+    return suppress_counts(table, counts, list(derived), min_cell, sets=sets)
+
+
+def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
+                      min_cell: int = 5) -> pd.DataFrame:
+    """A table of counts per quarter and per rolling 12 months under the small-count rule.
+
+    For :func:`first_time_entrants` (``name="fte"``) and :func:`custody_rate`
+    (``name="custody"``). Besides the rule of :func:`publish` (the areas add up to "All
+    areas" in each quarter), a 12-month count is the sum of four quarterly counts, so one
+    suppressed quarter could be worked out from the window's total and the other three: every
+    12-month count whose window holds a suppressed quarter is suppressed too (with its rate),
+    and secondary suppression is applied to the 12-month counts across the areas again.
+    """
+    quarter_col, window_col = f"{name}_quarter", f"{name}_12m"
     if table.empty:
-        return out
-    labels = table[list(sets)].astype(str).agg("|".join, axis=1) if sets else None
-    any_mask = pd.Series(False, index=table.index)
-    masks = {}
-    for col in counts:
-        c = pd.to_numeric(table[col], errors="coerce").fillna(0)
-        masks[col] = suppression_mask(c, min_cell, labels, secondary=sets is not None)
-        any_mask |= masks[col]
-    for col in derived:
-        out[col] = out[col].astype(object).where(~any_mask, SUPPRESSED)
-    for col, mask in masks.items():
-        shown = np.where(is_small(table[col], min_cell), f"<{min_cell}", SUPPRESSED)
-        out[col] = out[col].astype(object).where(~mask, pd.Series(shown, index=table.index))
+        return table.copy()
+    labels = table["quarter"].astype(str)
+    q_counts = pd.to_numeric(table[quarter_col], errors="coerce").fillna(0)
+    q_mask = suppression_mask(q_counts, min_cell, labels, secondary=True)
+    order = sorted(table["quarter"].astype(str).unique(), key=_quarter_key)
+    position = labels.map({q: i for i, q in enumerate(order)})
+    w_counts = pd.to_numeric(table[window_col], errors="coerce")
+    in_window = pd.Series(False, index=table.index)
+    for rows in table.groupby("area", sort=False).groups.values():
+        hidden_at = position[rows][q_mask[rows]].tolist()
+        in_window[rows] = [any(p - 3 <= h <= p for h in hidden_at) for p in position[rows]]
+    w_mask = suppression_mask(w_counts.where(~in_window, 1).fillna(0), min_cell, labels,
+                              secondary=True) & w_counts.notna()
+    out = table.copy()
+    for col in derived:  # the rates come from the 12-month counts
+        out[col] = out[col].astype(object).where(~w_mask, SUPPRESSED)
+    for col, mask in ((quarter_col, q_mask), (window_col, w_mask)):
+        text = np.where(is_small(table[col], min_cell), f"<{min_cell}", SUPPRESSED)
+        out[col] = out[col].astype(object).where(~mask, pd.Series(text, index=table.index))
+    return out
+
+
+def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
+                  time: pd.DataFrame | None, min_cell: int = 5) -> dict[str, pd.DataFrame]:
+    """The IOM indicators' tables under the small-count rule, as they are published.
+
+    In each table the quarters add up to its "All cohorts" row, so secondary suppression
+    applies across them (within each cohort of :func:`iom_reoffending`). Headline numbers are
+    read from these tables, so they never show what a table withholds.
+
+    Parameters
+    ----------
+    iom, change, time : DataFrame or None
+        :func:`iom_reoffending`, :func:`iom_detected_crime_change`,
+        :func:`iom_time_to_reoffence` (None: left out).
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``iom_reoffending``, ``iom_detected_crime_change``, ``iom_time_to_reoffence``.
+    """
+    out = {}
+    if iom is not None:
+        out["iom_reoffending"] = publish(iom, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
+                                         sets=["cohort"])
+    if change is not None:
+        out["iom_detected_crime_change"] = publish(
+            change, ["people", "before", "after"], ["change_pct", "ci_low_pct", "ci_high_pct"],
+            min_cell, sets=True)
+    if time is not None:
+        out["iom_time_to_reoffence"] = publish(
+            time, ["released", "reoffenders"], ["median_days", "q1_days", "q3_days", "mean_days"],
+            min_cell, sets=True)
     return out
 
 

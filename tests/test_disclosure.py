@@ -1,0 +1,146 @@
+"""The small-count rule of analysis.disclosure on hand-made tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.cohort import reoffending_published
+from analysis.disclosure import suppress_counts
+
+
+def test_a_derived_value_tied_to_several_counts_is_hidden_by_any_of_them() -> None:
+    df = pd.DataFrame({"offenders": [3, 40, 60], "reoffenders": [0, 2, 30],
+                       "rate": [0.0, 5.0, 50.0]})
+    # Tied to every count (a sequence): 0 out of 3 discloses as much as 3 out of 3.
+    out = suppress_counts(df, ["offenders", "reoffenders"], ["rate"])
+    assert out["rate"].tolist() == ["suppressed", "suppressed", 50.0]
+    assert out["offenders"].tolist() == ["<5", 40, 60]
+    assert out["reoffenders"].tolist() == [0, "<5", 30]
+    # A mapping may tie a derived column to one count or to a list of them.
+    one = suppress_counts(df, ["offenders", "reoffenders"], {"rate": "reoffenders"})
+    assert one["rate"].tolist() == [0.0, "suppressed", 50.0]
+    both = suppress_counts(df, ["offenders", "reoffenders"], {"rate": ["offenders", "reoffenders"]})
+    assert both["rate"].tolist() == out["rate"].tolist()
+
+
+def test_row_sets_protect_a_cell_that_the_rest_of_its_row_reveals() -> None:
+    # at risk + events + censored = 20 in every row: a lone "<5" could be worked out.
+    df = pd.DataFrame({"time": [0, 6, 12], "at_risk": [20, 15, 9], "events": [0, 3, 8],
+                       "censored": [0, 2, 3]})
+    plain = suppress_counts(df, ["at_risk", "events", "censored"])
+    assert plain.loc[1, "censored"] == "<5" and plain.loc[1, "events"] == "<5"
+    out = suppress_counts(df, ["at_risk", "events", "censored"], row_sets=True)
+    assert out.loc[0].tolist() == [0, 20, 0, 0]  # nothing small: nothing hidden
+    assert out.loc[1].tolist() == [6, 15, "<5", "<5"]  # two small cells protect each other
+    # Row 12: censored 3 alone would be 20 - 9 - 8; the smaller other cell (8) is hidden too.
+    assert out.loc[2].tolist() == [12, 9, "suppressed", "<5"]
+    assert (df["censored"] == [0, 2, 3]).all()  # the input is not changed
+
+
+def test_row_and_column_sets_together_reach_a_fixed_point() -> None:
+    # Columns a and b each add up to a published total, and so does each row.
+    df = pd.DataFrame({"g": ["x", "x", "x"], "a": [3, 50, 60], "b": [40, 70, 80]})
+    out = suppress_counts(df, ["a", "b"], sets="g", row_sets=True)
+    hidden = out.isin(["<5", "suppressed"])
+    # No row and no column is left with exactly one hidden cell.
+    assert (hidden[["a", "b"]].sum(axis=1) != 1).all()
+    assert (hidden[["a", "b"]].sum(axis=0) != 1).all()
+    assert out["a"].tolist() == ["<5", "suppressed", 60]
+    assert out["b"].tolist() == ["suppressed", "suppressed", 80]
+
+
+def test_reoffending_rates_are_hidden_when_the_offenders_are_few() -> None:
+    table = pd.DataFrame({"group": ["A", "B"], "offenders": [3, 97], "reoffenders": [0, 25],
+                          "reoffences": [0, 60], "binary_rate_pct": [0.0, 25.8],
+                          "binary_ci_low_pct": [0.0, 18.0], "binary_ci_high_pct": [56.1, 35.4],
+                          "frequency_per_offender": [0.0, 0.62],
+                          "frequency_per_reoffender": [float("nan"), 2.4]})
+    out = reoffending_published(table).set_index("group")
+    assert out.loc["A", "offenders"] == "<5"
+    assert out.loc["A", "binary_rate_pct"] == "suppressed"  # 0 of 3 is not shown either
+    assert out.loc["A", "binary_ci_high_pct"] == "suppressed"
+    # Secondary suppression across the groups: B's offenders would give A's from the total.
+    assert out.loc["B", "offenders"] == "suppressed"
+
+
+def _survival_frame() -> pd.DataFrame:
+    # Group A: 3 people (too few to show); group B: 40 people, 10 reoffending by day 100.
+    a = pd.DataFrame({"group": "A", "time": [50.0, 200.0, 400.0], "event": [1, 0, 0]})
+    b = pd.DataFrame({"group": "B", "time": [float(10 * i + 5) for i in range(40)],
+                      "event": [1] * 10 + [0] * 30})
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_survival_tables_hide_small_groups_and_what_their_counts_reveal() -> None:
+    from analysis import survival as sv
+
+    frame = _survival_frame()
+    times = [100.0, 365.0]
+    at_risk = sv.number_at_risk(frame, [0.0, *times], group_col="group")
+    shown = sv.published_at_risk(at_risk, 5).set_index(["group", "time"])
+    assert shown.loc[("A", 0.0)].tolist() == ["<5", 0, 0]
+    # The cohort's 43 people are published, so B's 40 would give A's 3: hidden too.
+    assert shown.loc[("B", 0.0)].tolist() == ["suppressed", 0, 0]
+    # Day 100: A has 2 at risk and 1 event (both small); B 30 at risk and 10 events, hidden
+    # where they would give A's counts from the cohort's.
+    assert shown.loc[("A", 100.0)].tolist() == ["<5", "<5", 0]
+    assert shown.loc[("B", 100.0)].tolist() == ["suppressed", "suppressed", 0]
+    horizons = sv.published_horizons(sv.survival_at(frame, times, group_col="group"), at_risk, 5)
+    h = horizons.set_index(["group", "time"])
+    assert (h.loc[("A", 100.0), ["survival", "cumulative_reoffended_pct"]] == "suppressed").all()
+    # B's survival rests on counts hidden to protect A's, so it is hidden as well.
+    assert h.loc[("B", 100.0), "survival"] == "suppressed"
+    one = sv.published_horizons(sv.survival_at(frame[frame["group"] == "B"], times, group_col="group"),
+                                sv.number_at_risk(frame[frame["group"] == "B"], [0.0, *times],
+                                                  group_col="group"), 5).set_index("time")
+    assert one.loc[100.0, "survival"] == pytest.approx(0.75)  # 30 of 40 left, none censored
+    assert one.loc[100.0, "at_risk"] == 30
+    medians = sv.published_by_group(sv.median_survival(frame, group_col="group"), at_risk, 5)
+    m = medians.set_index("group")
+    assert m.loc["A", "people"] == "<5" and m.loc["A", "median_reached"] == "suppressed"
+    assert m.loc["B", "people"] == 40 and m.loc["B", "events"] == 10
+
+
+def test_a_rolling_window_does_not_give_away_a_suppressed_quarter() -> None:
+    from analysis import performance as pf
+
+    quarters = ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1", "2023/24 Q2"]
+    counts = {"A": [0, 3, 5, 0, 6, 7], "B": [10, 10, 10, 10, 10, 10]}
+    rows = []
+    for area, c in [*counts.items(), ("All areas", [a + b for a, b in zip(*counts.values(), strict=True)])]:
+        for i, q in enumerate(quarters):
+            w = sum(c[i - 3:i + 1]) if i >= 3 else None
+            rows.append({"area": area, "quarter": q, "custody_quarter": c[i], "custody_12m": w,
+                         "rate_per_1000": None if w is None else w / 10})
+    table = pd.DataFrame(rows)
+    out = pf.published_rolling(table, "custody", ["rate_per_1000"], 5).set_index(["area", "quarter"])
+    assert out.loc[("A", "2022/23 Q2"), "custody_quarter"] == "<5"
+    # A's windows to 2022/23 Q4 (0 + 3 + 5 + 0 = 8) and to 2023/24 Q1 (3 + 5 + 0 + 6) hold the
+    # suppressed quarter: both hidden, with their rates; the window to 2023/24 Q2 does not.
+    for q in ("2022/23 Q4", "2023/24 Q1"):
+        assert out.loc[("A", q), "custody_12m"] == "suppressed"
+        assert out.loc[("A", q), "rate_per_1000"] == "suppressed"
+    assert out.loc[("A", "2023/24 Q2"), "custody_12m"] == 18
+    # The areas add up to All areas: B's windows are hidden with A's, so A's are not B's
+    # subtracted from the total.
+    assert out.loc[("B", "2022/23 Q4"), "custody_12m"] == "suppressed"
+    assert out.loc[("B", "2022/23 Q2"), "custody_quarter"] == "suppressed"
+
+
+def test_flow_and_figure_rows_follow_the_rule() -> None:
+    from analysis.cohort import published_flow, reoffending_shown
+
+    flow = pd.DataFrame({"step": ["read", "valid", "eligible"], "people": [100, 97, 3],
+                         "excluded": [0, 3, 94], "reason": ["", "x", "y"]})
+    out = published_flow(flow)
+    assert out["people"].tolist() == [100, 97, "<5"]
+    assert out["excluded"].tolist() == [0, "<5", 94]
+    table = pd.DataFrame({"group": ["A", "B", "C"], "offenders": [3, 50, 60],
+                          "reoffenders": [1, 10, 0], "reoffences": [1, 20, 0],
+                          "binary_rate_pct": [33.3, 20.0, 0.0], "binary_ci_low_pct": [1.0, 11.0, 0.0],
+                          "binary_ci_high_pct": [80.0, 33.0, 6.0],
+                          "frequency_per_offender": [0.3, 0.4, 0.0],
+                          "frequency_per_reoffender": [1.0, 2.0, float("nan")]})
+    # A is small; B is hidden as the secondary cell (the smallest other offenders count).
+    assert reoffending_shown(table)["group"].tolist() == ["C"]
