@@ -18,7 +18,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.balance import is_binary, smd
-from analysis.disclosure import SUPPRESSED, suppress_counts, suppression_mask
+from analysis.disclosure import SUPPRESSED, is_shown, suppress_counts, suppression_mask
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
 from analysis.validation import ValidatedData
@@ -386,8 +386,7 @@ def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool 
 def reoffending_shown(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
     """The rows of a :func:`reoffending_summary` table whose rates :func:`reoffending_published`
     shows (exact values, for figures and headline numbers)."""
-    shown = pd.to_numeric(reoffending_published(table, min_cell)["binary_rate_pct"], errors="coerce")
-    return table[shown.notna().to_numpy()]
+    return table[is_shown(reoffending_published(table, min_cell)["binary_rate_pct"]).to_numpy()]
 
 
 def published_flow(flow: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:

@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["count_text", "is_small", "suppression_mask", "suppress_counts", "SUPPRESSED"]
+__all__ = ["apply_masks", "count_text", "is_small", "secondary_around", "is_shown",
+           "suppression_mask", "suppress_counts", "SUPPRESSED"]
 
 SUPPRESSED = "suppressed"
 
@@ -88,6 +89,55 @@ def suppression_mask(
     return pd.concat(parts).reindex(counts.index)
 
 
+def secondary_around(counts: pd.Series, hidden: pd.Series, min_cell: int = 5,
+                     sets: pd.Series | None = None) -> pd.Series:
+    """:func:`suppression_mask` with rule 3 applied again around cells already ``hidden``.
+
+    For cells hidden by another rule (across a row, or a rolling window): each set with exactly
+    one hidden cell gets a second one, as it would for a small count.
+    """
+    return suppression_mask(counts.where(~hidden, 1).fillna(0), min_cell, sets, secondary=True)
+
+
+def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
+                ties: Mapping[str, Iterable[str]], min_cell: int = 5) -> pd.DataFrame:
+    """The display copy of ``df`` with the cells of ``masks`` suppressed.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table with exact counts.
+    masks : mapping of str to Series
+        For each count column, True where it is suppressed.
+    ties : mapping of str to iterable of str
+        Each derived column and the count columns it comes from: it reads ``"suppressed"``
+        wherever any of them is suppressed.
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    DataFrame
+        Suppressed counts read ``"<min_cell"`` (or ``"suppressed"`` where suppressed only to
+        protect another cell), suppressed derived values ``"suppressed"``.
+    """
+    out = df.copy()
+    for col, bases in ties.items():
+        hidden = pd.Series(False, index=df.index)
+        for base in bases:
+            hidden |= masks[base]
+        out[col] = out[col].astype(object).where(~hidden.to_numpy(), SUPPRESSED)
+    for col, mask in masks.items():
+        text = np.where(is_small(df[col], min_cell), f"<{min_cell}", SUPPRESSED)
+        out[col] = out[col].astype(object).where(~mask.to_numpy(), pd.Series(text, index=df.index))
+    return out
+
+
+def is_shown(published: pd.Series) -> pd.Series:
+    """True where a published column shows a number (not ``"<5"`` or ``"suppressed"``)."""
+    return pd.to_numeric(published, errors="coerce").notna()
+
+
 def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[str, pd.Series]:
     """Rule 3 across the columns of each row, for rows whose counts add up to a known total."""
     mask = pd.DataFrame(masks)
@@ -138,10 +188,9 @@ def suppress_counts(
         Same shape; suppressed counts read ``"<min_cell"`` (or ``"suppressed"`` where
         suppressed only to protect another cell) and suppressed derived values ``"suppressed"``.
     """
-    out = df.copy()
     count_cols = list(count_cols)
     if df.empty:
-        return out
+        return df.copy()
     labels = None
     if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
         cols = [sets] if isinstance(sets, str) else list(sets)
@@ -157,8 +206,7 @@ def suppress_counts(
         before = sum(int(m.sum()) for m in masks.values())
         masks = _row_secondary(masks, counts)
         if secondary:
-            masks = {c: suppression_mask(counts[c].where(~masks[c], 1), min_cell, labels,
-                                         secondary=True) for c in count_cols}
+            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in count_cols}
         if sum(int(m.sum()) for m in masks.values()) == before:
             break
     if derived is None:
@@ -167,12 +215,4 @@ def suppress_counts(
         ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
     else:
         ties = {col: count_cols for col in derived}
-    for col, bases in ties.items():
-        hidden = pd.Series(False, index=df.index)
-        for base in bases:
-            hidden |= masks[base]
-        out[col] = out[col].astype(object).where(~hidden.to_numpy(), SUPPRESSED)
-    for col, mask in masks.items():
-        shown = np.where(is_small(df[col], min_cell), f"<{min_cell}", SUPPRESSED)
-        out[col] = out[col].astype(object).where(~mask.to_numpy(), pd.Series(shown, index=df.index))
-    return out
+    return apply_masks(df, masks, ties, min_cell)

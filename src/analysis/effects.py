@@ -28,7 +28,7 @@ from analysis.cox_variance import CoxPHFitter
 from analysis.disclosure import suppress_counts
 from analysis.matching import MatchResult, match
 from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
-from analysis.survival import CoxResult, default_references, design_matrix
+from analysis.survival import CoxResult, default_references, design_matrix, number_at_risk
 from analysis.weighting import ipw_weights
 
 __all__ = [
@@ -962,20 +962,20 @@ def weighted_km_at(curves: Mapping[str, pd.DataFrame], frame: pd.DataFrame,
         ``at_risk`` (people followed beyond ``time``), ``events`` (people reoffending by
         ``time``), ``survival``, ``cumulative_reoffended_pct`` (weighted).
     """
-    rows = []
+    parts = []
     for name, curve in curves.items():
-        kept = frame.loc[weights[name] > 0]
-        for g, c in curve.groupby("group", sort=True):
-            d = kept[kept[group_col] == g]
-            c = c.sort_values("time")
-            for t in times:
-                upto = c[c["time"] <= t]
-                s = float(upto["survival"].iloc[-1]) if len(upto) else 1.0
-                rows.append({"sample": name, "group": g, "time": float(t), "people": len(d),
-                             "at_risk": int((d[time_col] > t).sum()),
-                             "events": int(((d[time_col] <= t) & (d[event_col] == 1)).sum()),
-                             "survival": s, "cumulative_reoffended_pct": 100 * (1 - s)})
-    table = pd.DataFrame(rows)
+        counts = number_at_risk(frame.loc[weights[name] > 0], times, time_col, event_col, group_col)
+        counts["people"] = counts[["at_risk", "events", "censored"]].sum(axis=1)
+        survival = []
+        for g, t in zip(counts["group"], counts["time"], strict=True):
+            upto = curve[(curve["group"] == g) & (curve["time"] <= t)].sort_values("time")
+            survival.append(float(upto["survival"].iloc[-1]) if len(upto) else 1.0)
+        counts["survival"] = survival
+        counts["cumulative_reoffended_pct"] = 100 * (1 - counts["survival"])
+        parts.append(counts.assign(sample=name))
+    table = pd.concat(parts, ignore_index=True)[
+        ["sample", "group", "time", "people", "at_risk", "events", "survival",
+         "cumulative_reoffended_pct"]]
     return suppress_counts(table, ["people", "at_risk", "events"],
                            ["survival", "cumulative_reoffended_pct"], min_cell,
                            sets=["sample", "time"])

@@ -56,7 +56,14 @@ from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.cohort import REOFFENDING_COUNTS, REOFFENDING_DERIVED, _age_at, wilson_ci
-from analysis.disclosure import SUPPRESSED, is_small, suppress_counts, suppression_mask
+from analysis.disclosure import (
+    SUPPRESSED,
+    apply_masks,
+    is_small,
+    secondary_around,
+    suppress_counts,
+    suppression_mask,
+)
 from analysis.errors import DataError, Problem
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 
@@ -1347,15 +1354,10 @@ def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
     for rows in table.groupby("area", sort=False).groups.values():
         hidden_at = position[rows][q_mask[rows]].tolist()
         in_window[rows] = [any(p - 3 <= h <= p for h in hidden_at) for p in position[rows]]
-    w_mask = suppression_mask(w_counts.where(~in_window, 1).fillna(0), min_cell, labels,
-                              secondary=True) & w_counts.notna()
-    out = table.copy()
-    for col in derived:  # the rates come from the 12-month counts
-        out[col] = out[col].astype(object).where(~w_mask, SUPPRESSED)
-    for col, mask in ((quarter_col, q_mask), (window_col, w_mask)):
-        text = np.where(is_small(table[col], min_cell), f"<{min_cell}", SUPPRESSED)
-        out[col] = out[col].astype(object).where(~mask, pd.Series(text, index=table.index))
-    return out
+    w_mask = secondary_around(w_counts, in_window, min_cell, labels) & w_counts.notna()
+    # The rates come from the 12-month counts.
+    return apply_masks(table, {quarter_col: q_mask, window_col: w_mask},
+                       {col: [window_col] for col in derived}, min_cell)
 
 
 def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
