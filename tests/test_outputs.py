@@ -64,3 +64,24 @@ def test_figure_title_is_the_finding_the_figure_states() -> None:
     fig.suptitle("Children reoffend more\noften than adults")
     assert figure_title(fig) == "Children reoffend more often than adults"
     plt.close(fig)
+
+
+def test_a_long_title_is_not_cut_off(tmp_path: Path) -> None:
+    from analysis.figures import save_figure
+
+    use_style()
+    widths = []
+    for how in ("save_figure", "matplotlib"):
+        fig, ax = plt.subplots()
+        ax.bar([0, 1], [1, 2])
+        ax.set_title("Proven reoffending within 12 months: Child (10-17) 34.3% vs Adult (18+) "
+                     "25.1% and a few more words", loc="left")
+        if how == "save_figure":
+            png, _ = save_figure(fig, tmp_path / "long")
+            assert fig.dpi == plt.rcParams["figure.dpi"]  # the screen dpi is restored
+        else:  # matplotlib's own tight box, measured while saving at savefig.dpi
+            png = tmp_path / "reference.png"
+            fig.savefig(png, bbox_inches="tight")
+        widths.append(int.from_bytes(png.read_bytes()[16:20], "big"))
+        plt.close(fig)
+    assert widths[0] == widths[1]

@@ -45,7 +45,8 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     """Save ``fig`` as ``<stem>.png`` and ``<stem>.svg`` with no timestamps, and return the paths.
 
     The figure is cropped to its tight bounding box (padded by ``savefig.pad_inches``), found
-    once (laid out, not drawn) and given to both files, so each file draws the figure once.
+    once (laid out at ``savefig.dpi``, not drawn) and given to both files, so each file draws
+    the figure once.
 
     Parameters
     ----------
@@ -58,8 +59,16 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
         FigureCanvasAgg(fig)
-    fig.draw_without_rendering()  # lays the figure out without drawing it
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    # Text is measured at the resolution it is saved at (glyphs do not scale exactly with
+    # the dpi): laid out at the screen dpi, a long title would be cut at the right edge.
+    screen_dpi, saved = fig.dpi, plt.rcParams["savefig.dpi"]
+    fig.set_dpi(screen_dpi if saved == "figure" else float(saved))
+    try:
+        fig.draw_without_rendering()  # lays the figure out without drawing it
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
+            plt.rcParams["savefig.pad_inches"])
+    finally:
+        fig.set_dpi(screen_dpi)
     with plt.rc_context({"svg.hashsalt": "analysis"}):
         fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches=bbox)

@@ -210,7 +210,7 @@ def rolling_rate_figure(table: pd.DataFrame, rate: str, ylabel: str, title: str,
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, None)
         ax.legend(fontsize=8)
-        ax.set_title(_wrap(title, 60), loc="left")
+        ax.set_title(_wrap(title), loc="left")
     return fig
 
 
