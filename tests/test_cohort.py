@@ -14,6 +14,7 @@ from analysis.cohort import (
     age_band,
     needs_per_person,
     needs_prevalence,
+    published_table_one,
     reoffending_summary,
     table_one,
     table_one_display,
@@ -77,9 +78,18 @@ def test_table_one_counts_and_means() -> None:
 
 
 def test_table_one_display_suppresses_small_counts() -> None:
-    shown = table_one_display(table_one(small_cohort(), ["sex"]), {0: "C", 1: "T"}, min_cell=5)
-    assert set(shown["T"]) == {"<5"} and set(shown["C"]) == {"<5"}
-    assert table_one_display(table_one(small_cohort(), ["age"]), {0: "C", 1: "T"})["T"][0] == "30.0 (10.0)"
+    def shown(variables: list[str]) -> pd.DataFrame:
+        return table_one_display(published_table_one(table_one(small_cohort(), variables), (3, 3)),
+                                 {0: "C", 1: "T"})
+
+    assert set(shown(["sex"])["T"]) == {"<5"} and set(shown(["sex"])["C"]) == {"<5"}
+    # a mean of three people is not shown
+    assert shown(["age"])["T"][0] == "suppressed"
+    big = pd.DataFrame({"variable": ["age"], "level": [""], "statistic": ["mean (SD)"],
+                        "n_0": [5], "count_0": [np.nan], "value_0": [30.0], "sd_0": [10.0],
+                        "n_1": [5], "count_1": [np.nan], "value_1": [31.0], "sd_1": [6.0],
+                        "smd": [0.1]})
+    assert table_one_display(published_table_one(big, (5, 5)), {0: "C", 1: "T"})["T"][0] == "31.0 (6.0)"
 
 
 def test_needs_prevalence_leaves_unassessed_out() -> None:
@@ -136,6 +146,8 @@ def test_table_one_display_applies_secondary_suppression() -> None:
         "n_1": [50, 50, 50], "count_1": [np.nan, 25, 25], "value_1": [31.0, 50.0, 50.0],
         "sd_1": [6.0, np.nan, np.nan], "smd": [0.1, 0.2, -0.2],
     })
-    shown = table_one_display(table, {0: "C", 1: "T"})
+    shown = table_one_display(published_table_one(table, (100, 50)), {0: "C", 1: "T"})
     assert shown["C"].tolist() == ["30.0 (5.0)", "suppressed", "<5"]
-    assert shown["T"].tolist() == ["31.0 (6.0)", "25 (50.0%)", "25 (50.0%)"]
+    # the overall count of children (published by cohort group) less 25 would give the 3
+    assert shown["T"].tolist() == ["31.0 (6.0)", "suppressed", "suppressed"]
+    assert shown["SMD"].tolist() == [0.1, "suppressed", "suppressed"]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cohort import reoffending_published
+from analysis.cohort import (
+    published_needs,
+    published_table_one,
+    reoffending_published,
+    table_one_display,
+)
 from analysis.disclosure import suppress_counts
 
 
@@ -144,3 +150,63 @@ def test_flow_and_figure_rows_follow_the_rule() -> None:
                           "frequency_per_reoffender": [1.0, 2.0, float("nan")]})
     # A is small; B is hidden as the secondary cell (the smallest other offenders count).
     assert reoffending_shown(table)["group"].tolist() == ["C"]
+
+
+def _one_table(rows: list[tuple]) -> pd.DataFrame:
+    """A table_one from (variable, level, statistic, n_0, count_0, n_1, count_1) rows."""
+    df = pd.DataFrame(rows, columns=["variable", "level", "statistic", "n_0", "count_0", "n_1",
+                                     "count_1"])
+    for g in (0, 1):
+        df[f"value_{g}"] = np.where(df[f"count_{g}"].notna(),
+                                    100 * df[f"count_{g}"] / df[f"n_{g}"], 30.0)
+        df[f"sd_{g}"] = np.where(df[f"count_{g}"].notna(), np.nan, 5.0)
+    df["smd"] = 0.1
+    return df
+
+
+def test_table_one_protects_the_no_of_a_flag_and_its_row_across_groups() -> None:
+    # 97 of 100 comparison people have the flag: the 3 without follow from 100 - 97.
+    t = _one_table([("flag", "yes", "n (%)", 100, 97, 50, 20)])
+    out = published_table_one(t, (100, 50))
+    assert out.loc[0, "count_0"] == "suppressed" and out.loc[0, "value_0"] == "suppressed"
+    # The overall count of the flag is published elsewhere: 20 would give the 97 away.
+    assert out.loc[0, "count_1"] == "suppressed" and out.loc[0, "smd"] == "suppressed"
+    assert out.loc[0, "n_0"] == 100 and out.loc[0, "n_1"] == 50
+    shown = table_one_display(out, {0: "C", 1: "T"})
+    assert shown[["C", "T", "SMD"]].iloc[0].tolist() == ["suppressed"] * 3
+
+
+def test_table_one_protects_a_small_number_without_a_value() -> None:
+    # 3 of 100 comparison people have no area: n_0 = 97 would give them away, and with n_0
+    # hidden, the levels would add back up to it unless one is hidden too.
+    t = _one_table([("area", "A", "n (%)", 97, 60, 50, 30), ("area", "B", "n (%)", 97, 37, 50, 20)])
+    out = published_table_one(t, (100, 50))
+    assert out["n_0"].tolist() == ["suppressed"] * 2
+    assert out["value_0"].tolist() == ["suppressed"] * 2
+    assert "suppressed" in out["count_0"].tolist()
+    # the people without a value of each group add up across groups: treated side hidden too
+    assert out["n_1"].tolist() == [50, 50]
+    ages = _one_table([("age", "", "mean (SD)", 4, np.nan, 50, np.nan)])
+    out = published_table_one(ages, (4, 50))
+    assert out.loc[0, ["n_0", "value_0", "sd_0", "smd"]].tolist() == ["<5"] + ["suppressed"] * 3
+    assert out.loc[0, "value_1"] == 30.0
+
+
+def test_table_one_with_nothing_small_is_unchanged() -> None:
+    t = _one_table([("sex", "female", "n (%)", 100, 40, 50, 20),
+                    ("sex", "male", "n (%)", 100, 60, 50, 30),
+                    ("age", "", "mean (SD)", 100, np.nan, 50, np.nan)])
+    out = published_table_one(t, (100, 50))
+    pd.testing.assert_frame_equal(out.astype(str), t.astype(str))
+
+
+def test_needs_prevalence_protects_people_without_the_need_and_not_assessed() -> None:
+    prev = pd.DataFrame({"need": ["a", "b", "c"], "assessed": [100, 100, 98],
+                         "with_need": [98, 40, 40]})
+    prev["percent"] = 100 * prev["with_need"] / prev["assessed"]
+    prev["ci_low_pct"], prev["ci_high_pct"] = prev["percent"] - 5, prev["percent"] + 5
+    out = published_needs(prev, 100)
+    assert out.loc[0, ["assessed", "with_need", "percent"]].tolist() == [100, "suppressed", "suppressed"]
+    assert out.loc[1, ["assessed", "with_need"]].tolist() == [100, 40]
+    # c: 2 people not assessed; the 98 assessed would give them away
+    assert out.loc[2, ["assessed", "percent"]].tolist() == ["suppressed", "suppressed"]

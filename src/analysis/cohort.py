@@ -11,6 +11,7 @@ the parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,15 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.balance import is_binary, smd
-from analysis.disclosure import SUPPRESSED, is_shown, suppress_counts, suppression_mask
+from analysis.disclosure import (
+    SUPPRESSED,
+    apply_masks,
+    is_shown,
+    is_small,
+    share_masks,
+    shows_number,
+    suppress_counts,
+)
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
 from analysis.validation import ValidatedData
@@ -36,6 +45,9 @@ __all__ = [
     "needs_per_person",
     "reoffending_summary",
     "table_one_display",
+    "group_sizes",
+    "published_table_one",
+    "published_needs",
     "reoffending_published",
     "complete_cases",
 ]
@@ -321,38 +333,92 @@ def reoffending_summary(cohort: Cohort, by: list[str] | None = None, alpha: floa
     return table
 
 
-def table_one_display(table: pd.DataFrame, labels: dict[int, str], min_cell: int = 5) -> pd.DataFrame:
-    """Format :func:`table_one` for reading: ``n (%)`` or ``mean (SD)`` per group, small counts suppressed.
+def group_sizes(cohort: Cohort) -> tuple[int, int]:
+    """People in the comparison and treated groups (``treated`` 0 and 1)."""
+    t = cohort.frame["treated"].astype(int)
+    return int((t == 0).sum()), int((t == 1).sum())
+
+
+def published_table_one(table: pd.DataFrame, sizes: Sequence[int], min_cell: int = 5) -> pd.DataFrame:
+    """A :func:`table_one` under the small-count rule.
+
+    Counts of people in a level, and the people with a value, are suppressed by
+    :func:`analysis.disclosure.share_masks`: a level's cells across the two groups, the levels
+    of a variable within a group, the people in no shown level (the "no" of a yes/no flag) and
+    the people without a value are protected from working out by subtraction. A percent is
+    suppressed where its count or its base is; a mean and SD where the group's people with a
+    value are fewer than ``min_cell``; an SMD wherever either group's percent or mean is.
 
     Parameters
     ----------
     table : DataFrame
         Output of :func:`table_one`.
+    sizes : sequence of int
+        People in the comparison and treated groups (:func:`group_sizes`).
+    min_cell : int
+        Smallest count shown.
+    """
+    if table.empty:
+        return table.copy()
+    masks = share_masks(table, ["count_0", "count_1"], ["n_0", "n_1"], sizes, "variable", min_cell)
+    out = apply_masks(table, masks, {}, min_cell)
+    is_mean = table["statistic"] == "mean (SD)"
+    any_hidden = pd.Series(False, index=table.index)
+    for g in (0, 1):
+        # a percent gives its count with its base; a mean gives no count, only a small group's
+        hidden = np.where(is_mean, is_small(table[f"n_{g}"], min_cell),
+                          masks[f"count_{g}"] | masks[f"n_{g}"])
+        for col in (f"value_{g}", f"sd_{g}"):
+            out[col] = out[col].astype(object).where(~hidden, SUPPRESSED)
+        any_hidden |= hidden
+    out["smd"] = out["smd"].astype(object).where(~any_hidden, SUPPRESSED)
+    return out
+
+
+def table_one_display(published: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
+    """Format a :func:`published_table_one` for reading: ``n (%)`` or ``mean (SD)`` per group.
+
+    Parameters
+    ----------
+    published : DataFrame
+        Output of :func:`published_table_one`.
     labels : dict
         ``{0: comparison label, 1: treated label}``, used as column names.
-    min_cell : int
-        Smallest count shown (see :mod:`analysis.disclosure`).
     """
 
-    masks = {g: suppression_mask(table[f"count_{g}"], min_cell, table["variable"], secondary=True)
-             for g in (0, 1)}
-
-    def cell(i: int, row: pd.Series, g: int) -> str:
+    def cell(row: pd.Series, g: int) -> str:
+        value, sd, count = row[f"value_{g}"], row[f"sd_{g}"], row[f"count_{g}"]
         if row["statistic"] == "mean (SD)":
-            return f"{row[f'value_{g}']:.1f} ({row[f'sd_{g}']:.1f})"
-        count = row[f"count_{g}"]
-        if masks[g].iloc[i]:
-            return f"<{min_cell}" if 0 < count < min_cell else SUPPRESSED
-        return f"{int(count):,} ({row[f'value_{g}']:.1f}%)"
+            return f"{value:.1f} ({sd:.1f})" if shows_number(value) else SUPPRESSED
+        if not shows_number(count):
+            return count
+        return f"{int(count):,} ({value:.1f}%)" if shows_number(value) else f"{int(count):,} ({SUPPRESSED})"
 
+    smd_value = pd.to_numeric(published["smd"], errors="coerce").round(3)
+    if not is_shown(published["smd"]).all():
+        smd_value = smd_value.astype(object).where(smd_value.notna(), published["smd"])
     return pd.DataFrame({
-        "Variable": table["variable"],
-        "Level": table["level"],
-        "Statistic": table["statistic"],
-        labels[0]: [cell(i, r, 0) for i, (_, r) in enumerate(table.iterrows())],
-        labels[1]: [cell(i, r, 1) for i, (_, r) in enumerate(table.iterrows())],
-        "SMD": table["smd"].round(3),
+        "Variable": published["variable"],
+        "Level": published["level"],
+        "Statistic": published["statistic"],
+        labels[0]: [cell(r, 0) for _, r in published.iterrows()],
+        labels[1]: [cell(r, 1) for _, r in published.iterrows()],
+        "SMD": smd_value,
     })
+
+
+def published_needs(prevalence: pd.DataFrame, size: int, min_cell: int = 5) -> pd.DataFrame:
+    """A :func:`needs_prevalence` table (no ``by``) under the small-count rule.
+
+    Each need is a yes/no flag of ``size`` people: the people with the need, without it, and
+    not assessed are protected by :func:`analysis.disclosure.share_masks`; percentages and
+    intervals are suppressed where ``with_need`` or ``assessed`` is.
+    """
+    if prevalence.empty:
+        return prevalence.copy()
+    masks = share_masks(prevalence, ["with_need"], ["assessed"], [size], None, min_cell)
+    ties = {c: ["with_need", "assessed"] for c in ("percent", "ci_low_pct", "ci_high_pct")}
+    return apply_masks(prevalence, masks, ties, min_cell)
 
 
 #: Count columns of :func:`reoffending_summary`, and the columns derived from its reoffenders.

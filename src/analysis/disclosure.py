@@ -14,7 +14,10 @@ Rule (applied to every table a run publishes):
    the counts of a row add up to a known total (at risk + events + censored = the group's
    size), across the row; both are applied until neither adds a cell. A rolling 12-month count
    whose window holds a suppressed quarter is suppressed too
-   (:func:`analysis.performance.published_rolling`).
+   (:func:`analysis.performance.published_rolling`). In tables of shares (a Table 1, needs
+   prevalence) the cells not printed but given by subtraction count as cells of the set: the
+   people without a flag (base minus count) and the people without a value (group size minus
+   base); where the latter is hidden, so is the base (:func:`share_masks`).
 4. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
    counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
    difference of two shown totals (:func:`analysis.cohort.published_flow`,
@@ -33,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["apply_masks", "count_text", "is_small", "secondary_around", "is_shown",
-           "suppression_mask", "suppress_counts", "SUPPRESSED"]
+           "share_masks", "shows_number", "suppression_mask", "suppression_masks", "suppress_counts",
+           "SUPPRESSED"]
 
 SUPPRESSED = "suppressed"
 
@@ -138,6 +142,11 @@ def is_shown(published: pd.Series) -> pd.Series:
     return pd.to_numeric(published, errors="coerce").notna()
 
 
+def shows_number(value: object) -> bool:
+    """True where one published cell shows a number (not ``"<5"``, ``"suppressed"`` or blank)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not pd.isna(value)
+
+
 def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[str, pd.Series]:
     """Rule 3 across the columns of each row, for rows whose counts add up to a known total."""
     mask = pd.DataFrame(masks)
@@ -148,6 +157,42 @@ def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[st
             if c.loc[row].notna().any():
                 mask.loc[row, c.loc[row].idxmin()] = True
     return {col: mask[col] for col in mask.columns}
+
+
+def suppression_masks(
+    df: pd.DataFrame,
+    count_cols: Iterable[str],
+    min_cell: int = 5,
+    sets: str | Sequence[str] | bool | None = None,
+    row_sets: bool = False,
+) -> dict[str, pd.Series]:
+    """The cells of each count column that the rule hides (parameters as :func:`suppress_counts`).
+
+    Returns
+    -------
+    dict of str to Series
+        For each count column, True where it is suppressed.
+    """
+    count_cols = list(count_cols)
+    labels = None
+    if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
+        cols = [sets] if isinstance(sets, str) else list(sets)
+        labels = df[cols].astype(str).agg("|".join, axis=1)
+    counts = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").fillna(0) for c in count_cols},
+                          index=df.index)
+    secondary = sets not in (None, False)
+    masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary)
+             for c in count_cols}
+    while row_sets and count_cols:
+        # A cell added across a row may leave a column's set with one suppressed cell, and the
+        # reverse: repeat until neither direction adds a cell.
+        before = sum(int(m.sum()) for m in masks.values())
+        masks = _row_secondary(masks, counts)
+        if secondary:
+            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in count_cols}
+        if sum(int(m.sum()) for m in masks.values()) == before:
+            break
+    return masks
 
 
 def suppress_counts(
@@ -191,24 +236,7 @@ def suppress_counts(
     count_cols = list(count_cols)
     if df.empty:
         return df.copy()
-    labels = None
-    if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
-        cols = [sets] if isinstance(sets, str) else list(sets)
-        labels = df[cols].astype(str).agg("|".join, axis=1)
-    counts = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").fillna(0) for c in count_cols},
-                          index=df.index)
-    secondary = sets not in (None, False)
-    masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary)
-             for c in count_cols}
-    while row_sets and count_cols:
-        # A cell added across a row may leave a column's set with one suppressed cell, and the
-        # reverse: repeat until neither direction adds a cell.
-        before = sum(int(m.sum()) for m in masks.values())
-        masks = _row_secondary(masks, counts)
-        if secondary:
-            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in count_cols}
-        if sum(int(m.sum()) for m in masks.values()) == before:
-            break
+    masks = suppression_masks(df, count_cols, min_cell, sets, row_sets)
     if derived is None:
         ties: dict[str, list[str]] = {}
     elif isinstance(derived, Mapping):
@@ -216,3 +244,76 @@ def suppress_counts(
     else:
         ties = {col: count_cols for col in derived}
     return apply_masks(df, masks, ties, min_cell)
+
+
+def share_masks(
+    table: pd.DataFrame,
+    counts: Sequence[str],
+    bases: Sequence[str],
+    sizes: Sequence[int],
+    variable: str | None = None,
+    min_cell: int = 5,
+) -> dict[str, pd.Series]:
+    """Cells to hide in a table of shares: people in a level out of the people with a value.
+
+    A Table 1 or a prevalence table shows, for each group ``g``, the people in each level
+    (``counts[g]``) and the people with a value (``bases[g]``) out of the group's ``sizes[g]``
+    people. The people in a level not shown (``bases[g]`` minus the shown levels: the "no" of a
+    yes/no flag) and the people without a value (``sizes[g] - bases[g]``) are not in the table
+    but follow from it by subtraction, so they are cells too. For each variable and group, the
+    shown levels and these two cells make up the group (rule 3 applies to them as a set); with
+    more than one group, each level's cells across the groups add up to its overall count (rule
+    3 across the row). A row whose count is blank (a mean) counts its base.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per level (or per mean).
+    counts, bases : sequence of str
+        The count and base column of each group.
+    sizes : sequence of int
+        The people in each group.
+    variable : str, optional
+        The column naming each row's variable; without it each row is a variable of its own
+        (a yes/no flag).
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    dict of str to Series
+        For each count and base column, True where it is suppressed. A base is hidden where it
+        is small, where its mean row is hidden, or where the people without a value are hidden
+        (it would give them by subtraction).
+    """
+    groups = range(len(counts))
+    var = (table[variable] if variable is not None
+           else pd.Series(np.arange(len(table)), index=table.index)).astype(str)
+    rows, keys = [], []
+    for v, idx in var.groupby(var, sort=False).groups.items():
+        part = table.loc[idx]
+        cells = {g: pd.to_numeric(part[counts[g]], errors="coerce")
+                 .fillna(pd.to_numeric(part[bases[g]], errors="coerce")) for g in groups}
+        for i in idx:
+            rows.append({"set": v, **{f"c{g}": cells[g].loc[i] for g in groups}})
+            keys.append(("row", i))
+        base = {g: float(pd.to_numeric(part[bases[g]], errors="coerce").iloc[0]) for g in groups}
+        has_counts = pd.to_numeric(part[counts[0]], errors="coerce").notna().any()
+        if has_counts:
+            rows.append({"set": v, **{f"c{g}": base[g] - cells[g].sum() for g in groups}})
+            keys.append(("rest", v))
+        rows.append({"set": v, **{f"c{g}": sizes[g] - base[g] for g in groups}})
+        keys.append(("missing", v))
+    cells = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(keys))
+    cols = [f"c{g}" for g in groups]
+    hidden = suppression_masks(cells, cols, min_cell, sets="set", row_sets=len(cols) > 1)
+    out = {}
+    for g in groups:
+        h = hidden[f"c{g}"]
+        row_hidden = pd.Series([bool(h.loc[("row", i)]) for i in table.index], index=table.index)
+        missing_hidden = var.map(lambda v, h=h: bool(h.loc[("missing", v)])).astype(bool)
+        is_mean = pd.to_numeric(table[counts[g]], errors="coerce").isna()
+        out[counts[g]] = row_hidden & ~is_mean
+        out[bases[g]] = (is_small(table[bases[g]], min_cell) | missing_hidden
+                         | (row_hidden & is_mean))
+    return out
