@@ -210,3 +210,37 @@ def test_needs_prevalence_protects_people_without_the_need_and_not_assessed() ->
     assert out.loc[1, ["assessed", "with_need"]].tolist() == [100, 40]
     # c: 2 people not assessed; the 98 assessed would give them away
     assert out.loc[2, ["assessed", "percent"]].tolist() == ["suppressed", "suppressed"]
+
+
+def test_balance_hides_the_share_of_a_flag_held_by_few_people() -> None:
+    from analysis.balance import balance_table, published_balance
+
+    rng = np.random.default_rng(3)
+    treated = pd.Series([1] * 40 + [0] * 60)
+    design = pd.DataFrame({"rare": [1] * 3 + [0] * 37 + [1] * 20 + [0] * 40,
+                           "age": rng.normal(30, 5, 100)})
+    # matched weights leave out the three treated people with the flag
+    matched = pd.Series([0.0] * 3 + [1.0] * 97)
+    weights = {"Unadjusted": None, "Matched": matched}
+    table = balance_table(design, treated, weights)
+    out = published_balance(table, design, treated, weights).set_index(["sample", "covariate"])
+    assert out.loc[("Unadjusted", "rare"), ["mean_treated", "smd"]].tolist() == ["suppressed"] * 2
+    assert out.loc[("Matched", "rare"), "mean_treated"] == 0.0
+    assert out.loc[("Unadjusted", "age"), "smd"] == pytest.approx(
+        table.set_index(["sample", "covariate"]).loc[("Unadjusted", "age"), "smd"])
+    assert out["imbalanced"].tolist() == table["imbalanced"].tolist()
+
+
+def test_overlap_figure_leaves_out_bars_of_few_people() -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.effects_plots import overlap_figure
+
+    score = pd.Series([0.9, 0.91, 0.5] + [0.1] * 20 + [0.2] * 3)
+    treated = pd.Series([1, 1, 1] + [0] * 23)
+    fig = overlap_figure(score, treated, {0: "C", 1: "T"})
+    heights = sorted(round(abs(p.get_height()), 6) for p in fig.axes[0].patches if p.get_height())
+    assert heights == [round(100 * 20 / 23, 6)]  # the bars of 1, 2 and 3 people are not drawn
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["T (n = <5)", "C (n = 23)"]
+    plt.close(fig)

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["balance_table", "imbalanced", "is_binary", "smd", "variance_ratio", "weighted_mean_var"]
+from analysis.disclosure import SUPPRESSED
+
+__all__ = ["balance_table", "imbalanced", "published_balance", "is_binary", "smd", "variance_ratio", "weighted_mean_var"]
 
 
 def weighted_mean_var(x: pd.Series, w: pd.Series | None = None) -> tuple[float, float]:
@@ -127,6 +129,48 @@ def balance_table(
                 "imbalanced": bool(abs(d) > threshold),
             })
     return pd.DataFrame(rows)
+
+
+def published_balance(
+    table: pd.DataFrame,
+    design: pd.DataFrame,
+    treated: pd.Series,
+    weights: Mapping[str, pd.Series | None],
+    min_cell: int = 5,
+) -> pd.DataFrame:
+    """A :func:`balance_table` under the small-count rule (:mod:`analysis.disclosure`).
+
+    The mean of a 0/1 covariate is the share of a group with it, and the group's size is
+    published (in the attrition and weights tables), so the share gives the count. For each 0/1
+    covariate and sample, the people counted (weight above 0) with and without it are found in
+    each group; where any of the four is 1 to ``min_cell - 1``, the means, SMD and absolute SMD
+    of that covariate in that sample read ``"suppressed"``. The ``imbalanced`` flag is kept.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`balance_table` for the same arguments.
+    design, treated, weights
+        As given to :func:`balance_table`.
+    min_cell : int
+        Smallest count shown.
+    """
+    t = treated.astype(int)
+    hidden = []
+    for w in weights.values():
+        counted = pd.Series(True, index=design.index) if w is None else w.astype(float) > 0
+        for col in design.columns:
+            x = design[col].astype(float)
+            if not is_binary(x):
+                hidden.append(False)
+                continue
+            cells = [int(((t == g) & (x == v) & counted).sum()) for g in (0, 1) for v in (0, 1)]
+            hidden.append(any(0 < c < min_cell for c in cells))
+    mask = pd.Series(hidden, index=table.index)
+    out = table.copy()
+    for col in ("mean_treated", "mean_comparison", "smd", "abs_smd"):
+        out[col] = out[col].astype(object).where(~mask, SUPPRESSED)
+    return out
 
 
 def imbalanced(table: pd.DataFrame, sample: str) -> list[str]:

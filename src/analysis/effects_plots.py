@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.disclosure import count_text, is_small
 from analysis.figures import PALETTE
 
 __all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
@@ -30,9 +31,15 @@ def overlap_figure(
     support: tuple[float, float] | None = None,
     title: str = "Propensity scores by group",
     bins: int = 40,
+    min_cell: int = 5,
 ) -> plt.Figure:
     """Mirrored histograms of the propensity score (treated above, comparison below), as the
-    share of each group, with the common-support limits as dashed lines."""
+    share of each group, with the common-support limits as dashed lines.
+
+    Under the small-count rule, a bar of 1 to ``min_cell - 1`` people is not drawn (with the
+    group's size in the legend it would give their number) and a group size below ``min_cell``
+    reads ``"<min_cell"``.
+    """
     lab = _labels(labels)
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     edges = np.linspace(0, 1, bins + 1)
@@ -40,9 +47,10 @@ def overlap_figure(
     for g, sign, colour in ((1, 1, PALETTE[1]), (0, -1, PALETTE[0])):
         s = score[t == g].to_numpy(dtype=float)
         counts, _ = np.histogram(s, bins=edges)
+        counts = np.where(is_small(pd.Series(counts), min_cell), 0, counts)
         share = counts / max(len(s), 1) * 100
         ax.bar(edges[:-1], sign * share, width=np.diff(edges), align="edge", color=colour,
-               alpha=0.8, label=f"{lab[g]} (n = {len(s):,})")
+               alpha=0.8, label=f"{lab[g]} (n = {count_text(len(s), min_cell)})")
     if support is not None:
         for x in support:
             ax.axvline(x, color="black", linestyle="--", linewidth=1)
@@ -54,7 +62,8 @@ def overlap_figure(
     ax.set_ylabel("% of group (treated above, comparison below)")
     ax.set_xlim(0, 1)
     ax.set_title(title)
-    ax.legend(loc="upper right")
+    ax.legend(loc="best", title=f"bars of <{min_cell} people not drawn",
+              title_fontsize="small")
     return fig
 
 
@@ -63,8 +72,10 @@ def balance_title(balance: pd.DataFrame, threshold: float = 0.1) -> str:
     samples = [s for s in dict.fromkeys(balance["sample"]) if s != "Unadjusted"]
     parts = []
     for s in samples:
-        above = balance.loc[(balance["sample"] == s) & (balance["abs_smd"] > threshold),
-                            "covariate"].tolist()
+        # a published table's suppressed SMD still carries its imbalanced flag
+        flag = (balance["imbalanced"].astype(bool) if "imbalanced" in balance
+                else pd.to_numeric(balance["abs_smd"], errors="coerce") > threshold)
+        above = balance.loc[(balance["sample"] == s) & flag, "covariate"].tolist()
         parts.append(f"{s}: " + (", ".join(above) if above else "none"))
     return f"Covariates with |SMD| > {threshold:g} after adjustment \u2014 " + "; ".join(parts)
 
@@ -76,7 +87,8 @@ def love_plot(
 ) -> plt.Figure:
     """Absolute standardised mean differences per covariate and sample (a Love plot).
 
-    ``balance`` is :func:`analysis.balance.balance_table`; the dashed line is the threshold.
+    ``balance`` is :func:`analysis.balance.published_balance` (suppressed SMDs are not drawn)
+    or :func:`analysis.balance.balance_table`; the dashed line is the threshold.
     The default title names the covariates each adjusted sample leaves above it.
     """
     title = title or textwrap.fill(balance_title(balance, threshold), 80)
@@ -87,7 +99,7 @@ def love_plot(
     markers = ["o", "s", "^", "D", "v"]
     for i, s in enumerate(samples):
         part = balance[balance["sample"] == s].set_index("covariate").reindex(covs)
-        ax.scatter(part["abs_smd"], y, label=s, marker=markers[i % len(markers)],
+        ax.scatter(pd.to_numeric(part["abs_smd"], errors="coerce"), y, label=s, marker=markers[i % len(markers)],
                    color=PALETTE[i % len(PALETTE)], zorder=3)
     ax.axvline(threshold, color="black", linestyle="--", linewidth=1,
                label=f"threshold {threshold:g}")
