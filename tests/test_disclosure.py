@@ -244,3 +244,56 @@ def test_overlap_figure_leaves_out_bars_of_few_people() -> None:
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["T (n = <5)", "C (n = 23)"]
     plt.close(fig)
+
+
+def test_row_sets_can_name_the_columns_that_add_up() -> None:
+    df = pd.DataFrame({"people": [3, 50], "total": [40, 60], "costed": [38, 40], "uncosted": [2, 20]})
+    out = suppress_counts(df, ["people", "total", "costed", "uncosted"],
+                          row_sets=[["costed", "uncosted"]])
+    # costed + uncosted = total: the 2 uncosted would be 40 - 38; people is not in the set
+    assert out.loc[0].tolist() == ["<5", 40, "suppressed", "<5"]
+    assert out.loc[1].tolist() == [50, 60, 40, 20]
+
+
+def test_cost_tables_follow_the_rule() -> None:
+    from analysis import costs
+
+    used = pd.DataFrame({"offence_type": ["burglary", "theft", "assault"],
+                         "offences": [40, 30, 20], "attempts": [38, 2, 0],
+                         "cost_gbp": [4000.0, 300.0, 2000.0]})
+    out = costs.published_mapping(used)
+    # burglary: 40 - 38 = 2 complete offences, so the attempts are hidden (and its cost);
+    # theft: 2 attempts hidden, its cost with them
+    assert out["attempts"].tolist() == ["suppressed", "<5", 0]
+    assert out["cost_gbp"].tolist() == ["suppressed", "suppressed", 2000.0]
+    assert out["offences"].tolist() == [40, 30, 20] and "_complete" not in out
+
+    def group(name: str, people: int, reoffenders: int, costed: int, uncosted: int) -> dict:
+        return {"group": name, "people": people, "reoffenders": reoffenders,
+                "reoffences": costed + uncosted, "costed_reoffences": costed,
+                "uncosted_reoffences": uncosted, "cost_gbp": 1000.0 * costed,
+                "cost_per_person_gbp": 1000.0 * costed / people,
+                "cost_per_reoffender_gbp": 1000.0 * costed / reoffenders,
+                "cost_per_costed_reoffence_gbp": 1000.0,
+                "median_cost_per_reoffender_gbp": 900.0}
+
+    overall = pd.DataFrame([group("All", 150, 60, 110, 23)])
+    by_group = pd.DataFrame([group("A", 100, 40, 70, 20), group("B", 50, 20, 40, 3)])
+    pub = costs.published_costs(overall, by_group)
+    assert pub.loc[0, "uncosted_reoffences"] == 23
+    # B: 3 uncosted hidden, so its costed (40) is too (40 + 3 = its reoffences); A's follow
+    # down the columns (the groups add up to All)
+    assert pub.loc[2, ["costed_reoffences", "uncosted_reoffences"]].tolist() == ["suppressed", "<5"]
+    assert pub.loc[1, ["costed_reoffences", "uncosted_reoffences"]].tolist() == ["suppressed"] * 2
+    assert pub.loc[2, "cost_per_person_gbp"] == "suppressed"
+    assert pub.loc[0, "cost_per_person_gbp"] == pytest.approx(1000 * 110 / 150)
+
+    change = pd.DataFrame({"group": ["A", "B"], "people": [100, 50], "offences_before": [90, 3],
+                           "offences_after": [60, 2]})
+    change["change_pct"] = 100 * (change["offences_after"] / change["offences_before"] - 1)
+    change["after_per_person"] = change["offences_after"] / change["people"]
+    out = costs.published_change(change)
+    assert out.loc[1, ["change_pct", "after_per_person"]].tolist() == ["suppressed"] * 2
+    # A's counts are hidden too: the groups add up to the cohort's totals
+    assert out.loc[0, ["offences_before", "offences_after"]].tolist() == ["suppressed"] * 2
+    assert out.loc[0, "people"] == 100

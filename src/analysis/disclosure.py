@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["apply_masks", "count_text", "is_small", "secondary_around", "is_shown",
-           "share_masks", "shows_number", "suppression_mask", "suppression_masks", "suppress_counts",
+           "share_masks", "shown_rows", "shows_number", "suppression_mask", "suppression_masks", "suppress_counts",
            "SUPPRESSED"]
 
 SUPPRESSED = "suppressed"
@@ -142,6 +142,15 @@ def is_shown(published: pd.Series) -> pd.Series:
     return pd.to_numeric(published, errors="coerce").notna()
 
 
+def shown_rows(table: pd.DataFrame, published: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``table`` whose ``columns`` its ``published`` copy (same rows, same order)
+    shows as numbers: exact values for a figure or a headline that show only what the table does."""
+    keep = np.ones(len(table), dtype=bool)
+    for col in columns:
+        keep &= is_shown(published[col]).to_numpy()
+    return table[keep]
+
+
 def shows_number(value: object) -> bool:
     """True where one published cell shows a number (not ``"<5"``, ``"suppressed"`` or blank)."""
     return isinstance(value, int | float | np.integer | np.floating) and not pd.isna(value)
@@ -164,7 +173,7 @@ def suppression_masks(
     count_cols: Iterable[str],
     min_cell: int = 5,
     sets: str | Sequence[str] | bool | None = None,
-    row_sets: bool = False,
+    row_sets: bool | Sequence[Sequence[str]] = False,
 ) -> dict[str, pd.Series]:
     """The cells of each count column that the rule hides (parameters as :func:`suppress_counts`).
 
@@ -183,11 +192,18 @@ def suppression_masks(
     secondary = sets not in (None, False)
     masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary)
              for c in count_cols}
-    while row_sets and count_cols:
+    if row_sets is True:
+        groups = [count_cols]
+    elif row_sets:
+        groups = [list(g) for g in row_sets]
+    else:
+        groups = []
+    while groups and count_cols:
         # A cell added across a row may leave a column's set with one suppressed cell, and the
         # reverse: repeat until neither direction adds a cell.
         before = sum(int(m.sum()) for m in masks.values())
-        masks = _row_secondary(masks, counts)
+        for cols in groups:
+            masks.update(_row_secondary({c: masks[c] for c in cols}, counts[cols]))
         if secondary:
             masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in count_cols}
         if sum(int(m.sum()) for m in masks.values()) == before:
@@ -201,7 +217,7 @@ def suppress_counts(
     derived: Mapping[str, str | Sequence[str]] | Sequence[str] | None = None,
     min_cell: int = 5,
     sets: str | Sequence[str] | bool | None = None,
-    row_sets: bool = False,
+    row_sets: bool | Sequence[Sequence[str]] = False,
 ) -> pd.DataFrame:
     """Return a display copy of ``df`` with small counts and what derives from them suppressed.
 
@@ -223,9 +239,11 @@ def suppress_counts(
         Secondary suppression down the columns: the column(s) whose values label the sets of
         rows adding up to a known total, or ``True`` when all rows form one set (a by-group
         table whose overall total is published). ``None`` applies primary suppression only.
-    row_sets : bool
-        Secondary suppression across each row as well: the count columns of a row add up to a
-        known total (at risk + events + censored = the group's size).
+    row_sets : bool or sequence of sequences of str
+        Secondary suppression across each row as well: ``True`` when the count columns of a row
+        add up to a known total (at risk + events + censored = the group's size), or the groups
+        of count columns that do (``[["costed", "uncosted"]]`` where costed + uncosted = a
+        shown total).
 
     Returns
     -------

@@ -106,7 +106,6 @@ __all__ = [
     "published_iom",
     "published_rolling",
     "report_style",
-    "disclosable",
     "show",
 ]
 
@@ -1548,14 +1547,6 @@ def report_html(report: pd.DataFrame, long: pd.DataFrame) -> HTML:
     IPython.display.HTML
     """
     return HTML(report_style(report, long).to_html())
-
-
-def disclosable(table: pd.DataFrame, counts: Sequence[str], min_cell: int = 5) -> pd.Series:
-    """True for rows none of whose counts is from 1 to ``min_cell - 1`` (safe to plot or print)."""
-    ok = pd.Series(True, index=table.index)
-    for col in counts:
-        ok &= ~is_small(table[col], min_cell)
-    return ok
 
 
 def show(value: object, fmt: str = "{:.1f}") -> str:
