@@ -297,3 +297,20 @@ def test_cost_tables_follow_the_rule() -> None:
     # A's counts are hidden too: the groups add up to the cohort's totals
     assert out.loc[0, ["offences_before", "offences_after"]].tolist() == ["suppressed"] * 2
     assert out.loc[0, "people"] == 100
+
+
+def test_group_means_that_give_a_small_count_are_hidden() -> None:
+    from analysis.effects import published_means
+
+    frame = pd.DataFrame({"treated": [1] * 40 + [0] * 60,
+                          "reoffended": [1] * 3 + [0] * 37 + [1] * 30 + [0] * 30,
+                          "reoffences": [1] * 10 + [0] * 30 + [2] * 30 + [0] * 30})
+    table = pd.DataFrame({"outcome": ["reoffended", "reoffences"], "mean_treated": [0.075, 0.25],
+                          "mean_comparison": [0.5, 1.0], "estimate": [-0.425, -0.75]})
+    out = published_means(table, frame)
+    # 3 of 40 treated reoffended: 0.075 x 40 gives them
+    assert out.loc[0, ["mean_treated", "mean_comparison", "estimate"]].tolist() == [
+        "suppressed", "suppressed", -0.425]
+    assert out.loc[1, ["mean_treated", "mean_comparison"]].tolist() == [0.25, 1.0]
+    # a table with nothing to hide keeps its numeric columns
+    assert published_means(table.iloc[[1]], frame)["mean_treated"].dtype == float

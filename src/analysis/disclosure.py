@@ -5,7 +5,9 @@ Rule (applied to every table a run publishes):
 1. **Primary suppression.** A count of people or offences from 1 to ``min_cell - 1`` (default
    1 to 4) is shown as ``"<5"``; zero is shown, since it discloses nothing about a person.
 2. **Derived values.** Every percentage, rate or mean computed from a suppressed count is shown
-   as ``"suppressed"``.
+   as ``"suppressed"``. A group's mean of a 0/1 variable, beside the group's size, gives a count:
+   it is suppressed where that count, or the people without, is small
+   (:func:`analysis.balance.published_balance`, :func:`analysis.effects.published_means`).
 3. **Secondary suppression.** Where cells add up to a total that is published or can be worked
    out (the levels of one variable, the groups of a by-group table), a single suppressed cell
    could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the

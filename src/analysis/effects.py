@@ -24,8 +24,9 @@ from scipy.special import expit
 from statsmodels.stats.multitest import multipletests
 from tqdm import tqdm
 
+from analysis.balance import is_binary
 from analysis.cox_variance import CoxPHFitter
-from analysis.disclosure import suppress_counts
+from analysis.disclosure import SUPPRESSED, suppress_counts
 from analysis.matching import MatchResult, match
 from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
 from analysis.survival import CoxResult, default_references, design_matrix, number_at_risk
@@ -34,6 +35,7 @@ from analysis.weighting import ipw_weights
 __all__ = [
     "AIPWResult",
     "adjusted_contrasts",
+    "published_means",
     "aipw",
     "published_subgroups",
     "weighted_km_at",
@@ -993,3 +995,45 @@ def published_subgroups(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
     counts = ["n_treated", "n_comparison"]
     derived = [c for c in table.columns if c not in (*counts, "subgroup", "level", "outcome")]
     return suppress_counts(table, counts, derived, min_cell, sets=["outcome", "subgroup"])
+
+
+def published_means(table: pd.DataFrame, frame: pd.DataFrame, outcome: str | None = None,
+                    min_cell: int = 5) -> pd.DataFrame:
+    """An estimates table with its group means under the small-count rule.
+
+    With the group sizes shown, the mean of a 0/1 outcome gives the number of people with it,
+    and the mean of a count gives the total count. For each row's outcome, the treated and
+    comparison people of ``frame`` (the sample the table was estimated on) with the outcome and
+    without it (0/1), or the total count, are found; where any is 1 to ``min_cell - 1``, both
+    group means read ``"suppressed"``. Estimates and intervals are kept: they are the finding,
+    and the reportability minimums of :func:`reportability` govern them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``mean_treated`` and ``mean_comparison``, and an ``outcome`` column unless
+        ``outcome`` is given.
+    frame : DataFrame
+        The sample, with ``treated`` and the outcome columns.
+    outcome : str, optional
+        The outcome of every row, for tables without an ``outcome`` column.
+    min_cell : int
+        Smallest count shown.
+    """
+    names = table["outcome"] if outcome is None else pd.Series(outcome, index=table.index)
+    t = frame["treated"].astype(int)
+    small = {}
+    for name in names.unique():
+        y = pd.to_numeric(frame[name], errors="coerce")
+        if is_binary(y):
+            cells = [int(((t == g) & (y == v)).sum()) for g in (0, 1) for v in (0, 1)]
+        else:
+            cells = [int(round(y[t == g].sum())) for g in (0, 1)]
+        small[name] = any(0 < c < min_cell for c in cells)
+    hidden = names.map(small).astype(bool)
+    out = table.copy()
+    if not hidden.any():
+        return out
+    for col in ("mean_treated", "mean_comparison"):
+        out[col] = out[col].astype(object).where(~hidden, SUPPRESSED)
+    return out
