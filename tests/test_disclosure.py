@@ -314,3 +314,20 @@ def test_group_means_that_give_a_small_count_are_hidden() -> None:
     assert out.loc[1, ["mean_treated", "mean_comparison"]].tolist() == [0.25, 1.0]
     # a table with nothing to hide keeps its numeric columns
     assert published_means(table.iloc[[1]], frame)["mean_treated"].dtype == float
+
+
+def test_the_people_not_counted_are_a_cell_too() -> None:
+    # 97 of 100 reoffended: the 3 who did not follow from 100 - 97
+    df = pd.DataFrame({"group": ["A", "B"], "offenders": [100, 80], "reoffenders": [97, 40],
+                       "rate": [97.0, 50.0]})
+    out = suppress_counts(df, ["offenders", "reoffenders"], ["rate"], sets=True,
+                          complements={"reoffenders": "offenders"})
+    assert out.loc[0, ["offenders", "reoffenders", "rate"]].tolist() == [100, "suppressed", "suppressed"]
+    # down the column, A's hidden reoffenders would be the total less B's: B's are hidden too
+    assert out.loc[1, "reoffenders"] == "suppressed"
+    assert list(out.columns) == list(df.columns)
+    published = reoffending_published(pd.DataFrame({
+        "offenders": [100], "reoffenders": [98], "reoffences": [300],
+        "binary_rate_pct": [98.0], "binary_ci_low_pct": [93.0], "binary_ci_high_pct": [99.5],
+        "frequency_per_offender": [3.0], "frequency_per_reoffender": [3.06]}))
+    assert published.loc[0, "binary_rate_pct"] == "suppressed"

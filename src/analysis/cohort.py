@@ -427,6 +427,9 @@ REOFFENDING_COUNTS = ("offenders", "reoffenders", "reoffences")
 REOFFENDING_DERIVED = ("binary_rate_pct", "binary_ci_low_pct", "binary_ci_high_pct",
                        "frequency_per_offender", "frequency_per_reoffender")
 
+#: The offenders who did not reoffend follow from the two counts: they are a cell too.
+REOFFENDING_COMPLEMENTS = {"reoffenders": "offenders"}
+
 
 def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool = False) -> pd.DataFrame:
     """Apply the small-count rule to a :func:`reoffending_summary` table, optionally rounded to read.
@@ -446,7 +449,7 @@ def reoffending_published(table: pd.DataFrame, min_cell: int = 5, rounded: bool 
         table = table.round({c: 1 if c.endswith("_pct") else 2 for c in REOFFENDING_DERIVED})
     by_group = len(table) > 1  # the groups add up to the published overall figures
     return suppress_counts(table, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
-                           sets=True if by_group else None)
+                           sets=True if by_group else None, complements=REOFFENDING_COMPLEMENTS)
 
 
 def reoffending_shown(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:

@@ -220,6 +220,7 @@ def suppress_counts(
     min_cell: int = 5,
     sets: str | Sequence[str] | bool | None = None,
     row_sets: bool | Sequence[Sequence[str]] = False,
+    complements: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Return a display copy of ``df`` with small counts and what derives from them suppressed.
 
@@ -246,6 +247,12 @@ def suppress_counts(
         add up to a known total (at risk + events + censored = the group's size), or the groups
         of count columns that do (``[["costed", "uncosted"]]`` where costed + uncosted = a
         shown total).
+    complements : mapping of str to str, optional
+        ``{count: total}`` where the people of ``total`` not in ``count`` (``total - count``,
+        not printed) follow by subtraction: the reoffenders of the offenders, a measure's
+        numerator of its denominator. The difference is a cell too: small, it is suppressed
+        with ``count`` (they protect each other across the row), and secondary suppression
+        down the columns counts it.
 
     Returns
     -------
@@ -256,14 +263,27 @@ def suppress_counts(
     count_cols = list(count_cols)
     if df.empty:
         return df.copy()
+    shown_cols = count_cols
+    if complements:
+        df = df.copy()
+        groups = ([count_cols] if row_sets is True else
+                  [list(g) for g in row_sets] if row_sets else [])
+        for count, total in complements.items():
+            rest = f"_{total}_not_{count}"
+            df[rest] = (pd.to_numeric(df[total], errors="coerce")
+                        - pd.to_numeric(df[count], errors="coerce"))
+            count_cols = [*count_cols, rest]
+            groups.append([count, rest])
+        row_sets = groups
     masks = suppression_masks(df, count_cols, min_cell, sets, row_sets)
     if derived is None:
         ties: dict[str, list[str]] = {}
     elif isinstance(derived, Mapping):
         ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
     else:
-        ties = {col: count_cols for col in derived}
-    return apply_masks(df, masks, ties, min_cell)
+        ties = {col: shown_cols for col in derived}
+    out = apply_masks(df, {c: masks[c] for c in shown_cols}, ties, min_cell)
+    return out.drop(columns=[c for c in count_cols if c not in shown_cols])
 
 
 def share_masks(

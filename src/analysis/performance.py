@@ -43,7 +43,7 @@ small-count rule, is **Not rated**.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -55,7 +55,13 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from analysis.cohort import REOFFENDING_COUNTS, REOFFENDING_DERIVED, _age_at, wilson_ci
+from analysis.cohort import (
+    REOFFENDING_COMPLEMENTS,
+    REOFFENDING_COUNTS,
+    REOFFENDING_DERIVED,
+    _age_at,
+    wilson_ci,
+)
 from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
@@ -1214,9 +1220,11 @@ def _suppress_report(long: pd.DataFrame, min_cell: int) -> pd.Series:
     applied across each indicator's quarters (see :mod:`analysis.disclosure`).
     """
     mask = pd.Series(False, index=long.index)
-    for col in ("numerator", "denominator"):
-        counts = pd.to_numeric(long[col], errors="coerce")
-        sets = long["indicator"] + "|" + long["quarter"].eq(ALL).map({True: "all", False: "q"})
+    numerator = pd.to_numeric(long["numerator"], errors="coerce")
+    denominator = pd.to_numeric(long["denominator"], errors="coerce")
+    sets = long["indicator"] + "|" + long["quarter"].eq(ALL).map({True: "all", False: "q"})
+    # the people of the denominator not in the numerator follow by subtraction: a cell too
+    for counts in (numerator, denominator, denominator - numerator):
         mask |= suppression_mask(counts.fillna(0), min_cell, sets, secondary=True)
     return mask
 
@@ -1295,6 +1303,7 @@ def publish(
     derived: Sequence[str],
     min_cell: int = 5,
     sets: Sequence[str] | bool | None = None,
+    complements: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Display copy of a table under the small-count rule (:mod:`analysis.disclosure`).
 
@@ -1316,6 +1325,9 @@ def publish(
         Columns labelling sets of rows whose counts add up to a published total: secondary
         suppression is applied within each set; ``True``: all rows form one set (quarters
         and their "All cohorts" total). None: primary suppression only.
+    complements : mapping of str to str, optional
+        ``{count: total}`` pairs whose difference follows by subtraction (see
+        :func:`analysis.disclosure.suppress_counts`).
 
     Returns
     -------
@@ -1326,7 +1338,8 @@ def publish(
     """
     if sets is not True:
         sets = list(sets) if sets else None
-    return suppress_counts(table, counts, list(derived), min_cell, sets=sets)
+    return suppress_counts(table, counts, list(derived), min_cell, sets=sets,
+                           complements=complements)
 
 
 def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
@@ -1383,7 +1396,7 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
     out = {}
     if iom is not None:
         out["iom_reoffending"] = publish(iom, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
-                                         sets=["cohort"])
+                                         sets=["cohort"], complements=REOFFENDING_COMPLEMENTS)
     if change is not None:
         out["iom_detected_crime_change"] = publish(
             change, ["people", "before", "after"], ["change_pct", "ci_low_pct", "ci_high_pct"],
