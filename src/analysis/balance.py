@@ -7,9 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED
+from analysis.disclosure import small_flag_cells, suppress_where
 
-__all__ = ["balance_table", "imbalanced", "published_balance", "is_binary", "smd", "variance_ratio", "weighted_mean_var"]
+__all__ = ["balance_table", "imbalanced", "published_balance", "is_binary", "smd", "variance_ratio",
+           "weighted_mean_var"]
 
 
 def weighted_mean_var(x: pd.Series, w: pd.Series | None = None) -> tuple[float, float]:
@@ -155,22 +156,13 @@ def published_balance(
     min_cell : int
         Smallest count shown.
     """
-    t = treated.astype(int)
     hidden = []
     for w in weights.values():
-        counted = pd.Series(True, index=design.index) if w is None else w.astype(float) > 0
+        counted = None if w is None else w.astype(float) > 0
         for col in design.columns:
             x = design[col].astype(float)
-            if not is_binary(x):
-                hidden.append(False)
-                continue
-            cells = [int(((t == g) & (x == v) & counted).sum()) for g in (0, 1) for v in (0, 1)]
-            hidden.append(any(0 < c < min_cell for c in cells))
-    mask = pd.Series(hidden, index=table.index)
-    out = table.copy()
-    for col in ("mean_treated", "mean_comparison", "smd", "abs_smd"):
-        out[col] = out[col].astype(object).where(~mask, SUPPRESSED)
-    return out
+            hidden.append(is_binary(x) and small_flag_cells(x, treated, min_cell, counted))
+    return suppress_where(table, ["mean_treated", "mean_comparison", "smd", "abs_smd"], np.array(hidden))
 
 
 def imbalanced(table: pd.DataFrame, sample: str) -> list[str]:

@@ -27,6 +27,7 @@ from analysis.disclosure import (
     share_masks,
     shows_number,
     suppress_counts,
+    suppress_where,
 )
 from analysis.measures import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
@@ -368,11 +369,9 @@ def published_table_one(table: pd.DataFrame, sizes: Sequence[int], min_cell: int
         # a percent gives its count with its base; a mean gives no count, only a small group's
         hidden = np.where(is_mean, is_small(table[f"n_{g}"], min_cell),
                           masks[f"count_{g}"] | masks[f"n_{g}"])
-        for col in (f"value_{g}", f"sd_{g}"):
-            out[col] = out[col].astype(object).where(~hidden, SUPPRESSED)
+        out = suppress_where(out, [f"value_{g}", f"sd_{g}"], hidden)
         any_hidden |= hidden
-    out["smd"] = out["smd"].astype(object).where(~any_hidden, SUPPRESSED)
-    return out
+    return suppress_where(out, ["smd"], any_hidden)
 
 
 def table_one_display(published: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import apply_masks, suppress_counts, suppression_masks
+from analysis.disclosure import suppress_counts
 from analysis.errors import DataError, Problem
 from analysis.measures import counted_reoffences
 from analysis.params import COST_OUTCOME, CostParams, RunParams
@@ -1247,13 +1247,8 @@ def published_mapping(used: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
     shown) add up to its offences, so they protect each other across the row. The total cost
     gives the attempts back with the unit cost, so it is hidden where either count is.
     """
-    table = used.assign(_complete=used["offences"] - used["attempts"])
-    counts = ["offences", "attempts", "_complete"]
-    masks = suppression_masks(table, counts, min_cell, sets=True,
-                              row_sets=[["attempts", "_complete"]])
-    out = apply_masks(table, {c: masks[c] for c in ("offences", "attempts")},
-                      {"cost_gbp": ["offences", "attempts"]}, min_cell)
-    return out.drop(columns="_complete")
+    return suppress_counts(used, ["offences", "attempts"], {"cost_gbp": ["offences", "attempts"]},
+                           min_cell, sets=True, complements={"attempts": "offences"})
 
 
 def published_uncosted(uncosted: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:

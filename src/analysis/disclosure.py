@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["apply_masks", "count_text", "is_small", "secondary_around", "is_shown",
-           "share_masks", "shown_rows", "shows_number", "suppression_mask", "suppression_masks", "suppress_counts",
-           "SUPPRESSED"]
+           "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
+           "suppression_masks", "suppress_counts", "suppress_where", "SUPPRESSED"]
 
 SUPPRESSED = "suppressed"
 
@@ -105,6 +105,28 @@ def secondary_around(counts: pd.Series, hidden: pd.Series, min_cell: int = 5,
     return suppression_mask(counts.where(~hidden, 1).fillna(0), min_cell, sets, secondary=True)
 
 
+def suppress_where(table: pd.DataFrame, columns: Iterable[str],
+                   hidden: pd.Series | np.ndarray) -> pd.DataFrame:
+    """A copy of ``table`` whose ``columns`` read ``"suppressed"`` where ``hidden`` is True
+    (derived values: percentages, means, SMDs); other cells keep their values."""
+    out = table.copy()
+    keep = ~np.asarray(hidden, dtype=bool)
+    for col in columns:
+        out[col] = out[col].astype(object).where(keep, SUPPRESSED)
+    return out
+
+
+def small_flag_cells(flag: pd.Series, treated: pd.Series, min_cell: int = 5,
+                     counted: pd.Series | None = None) -> bool:
+    """True where the people with and without a 0/1 ``flag`` in either group (treated 0 and 1),
+    among those ``counted``, include a count from 1 to ``min_cell - 1``: a group's mean of the
+    flag, beside the group's size, would give it."""
+    t = treated.astype(int)
+    keep = pd.Series(True, index=flag.index) if counted is None else counted
+    cells = pd.Series([int(((t == g) & (flag == v) & keep).sum()) for g in (0, 1) for v in (0, 1)])
+    return bool(is_small(cells, min_cell).any())
+
+
 def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
                 ties: Mapping[str, Iterable[str]], min_cell: int = 5) -> pd.DataFrame:
     """The display copy of ``df`` with the cells of ``masks`` suppressed.
@@ -132,7 +154,7 @@ def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
         hidden = pd.Series(False, index=df.index)
         for base in bases:
             hidden |= masks[base]
-        out[col] = out[col].astype(object).where(~hidden.to_numpy(), SUPPRESSED)
+        out = suppress_where(out, [col], hidden)
     for col, mask in masks.items():
         text = np.where(is_small(df[col], min_cell), f"<{min_cell}", SUPPRESSED)
         out[col] = out[col].astype(object).where(~mask.to_numpy(), pd.Series(text, index=df.index))
@@ -176,6 +198,7 @@ def suppression_masks(
     min_cell: int = 5,
     sets: str | Sequence[str] | bool | None = None,
     row_sets: bool | Sequence[Sequence[str]] = False,
+    complements: Mapping[str, str] | None = None,
 ) -> dict[str, pd.Series]:
     """The cells of each count column that the rule hides (parameters as :func:`suppress_counts`).
 
@@ -191,26 +214,32 @@ def suppression_masks(
         labels = df[cols].astype(str).agg("|".join, axis=1)
     counts = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").fillna(0) for c in count_cols},
                           index=df.index)
-    secondary = sets not in (None, False)
-    masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary)
-             for c in count_cols}
     if row_sets is True:
         groups = [count_cols]
     elif row_sets:
         groups = [list(g) for g in row_sets]
     else:
         groups = []
-    while groups and count_cols:
+    for count, total in (complements or {}).items():
+        # the people of total not in count: not printed, a cell all the same
+        rest = f"{total} not {count}"
+        counts[rest] = (pd.to_numeric(df[total], errors="coerce")
+                        - pd.to_numeric(df[count], errors="coerce")).fillna(0)
+        groups.append([count, rest])
+    cells = list(counts.columns)
+    secondary = sets not in (None, False)
+    masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary) for c in cells}
+    while groups and cells:
         # A cell added across a row may leave a column's set with one suppressed cell, and the
         # reverse: repeat until neither direction adds a cell.
         before = sum(int(m.sum()) for m in masks.values())
         for cols in groups:
             masks.update(_row_secondary({c: masks[c] for c in cols}, counts[cols]))
         if secondary:
-            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in count_cols}
+            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in cells}
         if sum(int(m.sum()) for m in masks.values()) == before:
             break
-    return masks
+    return {c: masks[c] for c in count_cols}
 
 
 def suppress_counts(
@@ -263,27 +292,14 @@ def suppress_counts(
     count_cols = list(count_cols)
     if df.empty:
         return df.copy()
-    shown_cols = count_cols
-    if complements:
-        df = df.copy()
-        groups = ([count_cols] if row_sets is True else
-                  [list(g) for g in row_sets] if row_sets else [])
-        for count, total in complements.items():
-            rest = f"_{total}_not_{count}"
-            df[rest] = (pd.to_numeric(df[total], errors="coerce")
-                        - pd.to_numeric(df[count], errors="coerce"))
-            count_cols = [*count_cols, rest]
-            groups.append([count, rest])
-        row_sets = groups
-    masks = suppression_masks(df, count_cols, min_cell, sets, row_sets)
+    masks = suppression_masks(df, count_cols, min_cell, sets, row_sets, complements)
     if derived is None:
         ties: dict[str, list[str]] = {}
     elif isinstance(derived, Mapping):
         ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
     else:
-        ties = {col: shown_cols for col in derived}
-    out = apply_masks(df, {c: masks[c] for c in shown_cols}, ties, min_cell)
-    return out.drop(columns=[c for c in count_cols if c not in shown_cols])
+        ties = {col: count_cols for col in derived}
+    return apply_masks(df, masks, ties, min_cell)
 
 
 def share_masks(

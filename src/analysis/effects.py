@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from analysis.balance import is_binary
 from analysis.cox_variance import CoxPHFitter
-from analysis.disclosure import SUPPRESSED, suppress_counts
+from analysis.disclosure import is_small, small_flag_cells, suppress_counts, suppress_where
 from analysis.matching import MatchResult, match
 from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
 from analysis.survival import CoxResult, default_references, design_matrix, number_at_risk
@@ -1026,14 +1026,11 @@ def published_means(table: pd.DataFrame, frame: pd.DataFrame, outcome: str | Non
     for name in names.unique():
         y = pd.to_numeric(frame[name], errors="coerce")
         if is_binary(y):
-            cells = [int(((t == g) & (y == v)).sum()) for g in (0, 1) for v in (0, 1)]
+            small[name] = small_flag_cells(y, t, min_cell)
         else:
-            cells = [int(round(y[t == g].sum())) for g in (0, 1)]
-        small[name] = any(0 < c < min_cell for c in cells)
+            totals = pd.Series([round(y[t == g].sum()) for g in (0, 1)])
+            small[name] = bool(is_small(totals, min_cell).any())
     hidden = names.map(small).astype(bool)
-    out = table.copy()
     if not hidden.any():
-        return out
-    for col in ("mean_treated", "mean_comparison"):
-        out[col] = out[col].astype(object).where(~hidden, SUPPRESSED)
-    return out
+        return table.copy()
+    return suppress_where(table, ["mean_treated", "mean_comparison"], hidden)
