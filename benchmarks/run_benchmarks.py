@@ -70,8 +70,8 @@ def _cohort(folder: Path):
     """The analysis cohort, cached as pickles after the first build."""
     import pandas as pd
 
-    from analysis.cohort import build_cohort
-    from analysis.validation import load_data
+    from analysis.data.checks import load_data
+    from analysis.measures.cohort import build_cohort
 
     cache = folder / "cohort.pkl"
     if cache.exists():
@@ -84,7 +84,7 @@ def _cohort(folder: Path):
 
 @stage("read and validate")
 def read_and_validate(folder: Path) -> str:
-    from analysis.validation import load_data
+    from analysis.data.checks import load_data
 
     params = _params(folder)
     data = timed(lambda: load_data(params))
@@ -93,8 +93,8 @@ def read_and_validate(folder: Path) -> str:
 
 @stage("derive measures")
 def derive(folder: Path) -> str:
-    from analysis.measures import derive_measures
-    from analysis.validation import load_data
+    from analysis.data.checks import load_data
+    from analysis.measures.reoffending import derive_measures
 
     data = load_data(_params(folder))
     m = timed(lambda: derive_measures(data.people, data.offences))
@@ -109,7 +109,7 @@ def cohort_build(folder: Path) -> str:
 
 @stage("Kaplan-Meier")
 def km(folder: Path) -> str:
-    from analysis.survival import km_table
+    from analysis.models.survival import km_table
 
     frame = _cohort(folder).frame
     curves = timed(lambda: km_table(frame, group_col="group"))
@@ -117,8 +117,8 @@ def km(folder: Path) -> str:
 
 
 def _cox(folder: Path, robust: bool) -> str:
-    from analysis.cohort import complete_cases
-    from analysis.survival import default_references, fit_cox
+    from analysis.measures.cohort import complete_cases
+    from analysis.models.survival import default_references, fit_cox
 
     c = _cohort(folder)
     covariates = ["treated", *c.covariates]
@@ -140,8 +140,8 @@ def cox_robust(folder: Path) -> str:
 
 
 def _model_frame(folder: Path):
-    from analysis.cohort import complete_cases
-    from analysis.survival import default_references
+    from analysis.measures.cohort import complete_cases
+    from analysis.models.survival import default_references
 
     c = _cohort(folder)
     frame, _ = complete_cases(c.frame, c.covariates)
@@ -150,8 +150,8 @@ def _model_frame(folder: Path):
 
 @stage("propensity score and matching")
 def propensity_matching(folder: Path) -> str:
-    from analysis.matching import match
-    from analysis.propensity import fit_propensity
+    from analysis.models.effects.matching import match
+    from analysis.models.effects.propensity import fit_propensity
 
     frame, covariates, refs = _model_frame(folder)
 
@@ -165,7 +165,7 @@ def propensity_matching(folder: Path) -> str:
 
 @stage("negative binomial")
 def negative_binomial(folder: Path) -> str:
-    from analysis.effects import count_models
+    from analysis.models.effects import count_models
 
     frame, covariates, refs = _model_frame(folder)
     table, _ = timed(lambda: count_models(frame, "reoffences", covariates, refs))
@@ -192,7 +192,7 @@ def costs(folder: Path) -> str:
 
 @stage("Monte Carlo (10,000 draws)")
 def monte_carlo(folder: Path) -> str:
-    from analysis import value_for_money as vfm
+    from analysis.costs import value_for_money as vfm
 
     inp = vfm.VfmInputs(effect=-0.1, effect_se=0.04, cohort_size=1000,
                         reoffences_per_reoffender=3.4, unit_cost=4000.0, recorded_to_actual=1.0,
@@ -204,7 +204,7 @@ def monte_carlo(folder: Path) -> str:
 
 @stage("runner: 01_cohort, report and identifier scan")
 def runner_report(folder: Path) -> str:
-    from analysis.runner import run
+    from analysis.running.runner import run
 
     params = _params(folder).model_copy(update={"notebooks": ["01_cohort"]})
     result = timed(lambda: run(params, outputs_dir=folder / "outputs", progress_bar=False,

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.balance import smd, weighted_mean_var
-from analysis.cohort import (
+from analysis.disclosure import suppress_counts
+from analysis.measures.balance import smd, weighted_mean_var
+from analysis.measures.cohort import (
     Cohort,
     age_band,
     needs_per_person,
@@ -20,7 +21,6 @@ from analysis.cohort import (
     table_one_display,
     wilson_ci,
 )
-from analysis.disclosure import suppress_counts
 
 
 def small_cohort() -> Cohort:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import comparison as cmp
-from analysis.reference import seed_figure
+from analysis.data.reference import seed_figure
+from analysis.measures import national as cmp
 
 Z975 = 1.959963984540054
 

@@ -310,7 +310,7 @@ def test_cost_files_resolve_against_the_project_root(tmp_path: Path) -> None:
 def test_cost_figures_state_their_finding(tables: costs.CostTables) -> None:
     import matplotlib.pyplot as plt
 
-    from analysis import cost_plots
+    from analysis.presentation import cost_plots
 
     cases = costs.cost_case_studies(tables, 2023)
     base = costs.cost_case_studies(tables, 2015)

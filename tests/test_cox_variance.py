@@ -17,7 +17,11 @@ import pandas as pd
 import pytest
 from lifelines import CoxPHFitter as LifelinesCoxPHFitter
 
-from analysis.cox_variance import CoxPHFitter, cox_robust_variance, cox_score_residuals
+from analysis.models.survival.cox_variance import (
+    CoxPHFitter,
+    cox_robust_variance,
+    cox_score_residuals,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cohort import (
+from analysis.disclosure import suppress_counts
+from analysis.measures.cohort import (
     published_needs,
     published_table_one,
     reoffending_published,
     table_one_display,
 )
-from analysis.disclosure import suppress_counts
 
 
 def test_a_derived_value_tied_to_several_counts_is_hidden_by_any_of_them() -> None:
@@ -79,7 +79,7 @@ def _survival_frame() -> pd.DataFrame:
 
 
 def test_survival_tables_hide_small_groups_and_what_their_counts_reveal() -> None:
-    from analysis import survival as sv
+    from analysis.models import survival as sv
 
     frame = _survival_frame()
     times = [100.0, 365.0]
@@ -109,7 +109,7 @@ def test_survival_tables_hide_small_groups_and_what_their_counts_reveal() -> Non
 
 
 def test_a_rolling_window_does_not_give_away_a_suppressed_quarter() -> None:
-    from analysis import performance as pf
+    from analysis.measures import performance as pf
 
     quarters = ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1", "2023/24 Q2"]
     counts = {"A": [0, 3, 5, 0, 6, 7], "B": [10, 10, 10, 10, 10, 10]}
@@ -135,7 +135,7 @@ def test_a_rolling_window_does_not_give_away_a_suppressed_quarter() -> None:
 
 
 def test_flow_and_figure_rows_follow_the_rule() -> None:
-    from analysis.cohort import published_flow, reoffending_shown
+    from analysis.measures.cohort import published_flow, reoffending_shown
 
     flow = pd.DataFrame({"step": ["read", "valid", "eligible"], "people": [100, 97, 3],
                          "excluded": [0, 3, 94], "reason": ["", "x", "y"]})
@@ -213,7 +213,7 @@ def test_needs_prevalence_protects_people_without_the_need_and_not_assessed() ->
 
 
 def test_balance_hides_the_share_of_a_flag_held_by_few_people() -> None:
-    from analysis.balance import balance_table, published_balance
+    from analysis.measures.balance import balance_table, published_balance
 
     rng = np.random.default_rng(3)
     treated = pd.Series([1] * 40 + [0] * 60)
@@ -234,7 +234,7 @@ def test_balance_hides_the_share_of_a_flag_held_by_few_people() -> None:
 def test_overlap_figure_leaves_out_bars_of_few_people() -> None:
     import matplotlib.pyplot as plt
 
-    from analysis.effects_plots import overlap_figure
+    from analysis.presentation.effects_plots import overlap_figure
 
     score = pd.Series([0.9, 0.91, 0.5] + [0.1] * 20 + [0.2] * 3)
     treated = pd.Series([1, 1, 1] + [0] * 23)
@@ -300,7 +300,7 @@ def test_cost_tables_follow_the_rule() -> None:
 
 
 def test_group_means_that_give_a_small_count_are_hidden() -> None:
-    from analysis.effects import published_means
+    from analysis.models.effects import published_means
 
     frame = pd.DataFrame({"treated": [1] * 40 + [0] * 60,
                           "reoffended": [1] * 3 + [0] * 37 + [1] * 30 + [0] * 30,

@@ -1,4 +1,4 @@
-"""Tests of the intervention-effect estimators (:mod:`analysis.effects`).
+"""Tests of the intervention-effect estimators (:mod:`analysis.models.effects`).
 
 References: statsmodels fits of the same models, hand-computed numbers in the comments,
 VanderWeele and Ding's (2017) published E-values, simulations with planted effects, the
@@ -20,11 +20,11 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit
 
-from analysis import effects as ef
-from analysis import effects_plots as efp
-from analysis import survival as sv
-from analysis.balance import balance_table
-from analysis.propensity import crump_alpha
+from analysis.measures.balance import balance_table
+from analysis.models import effects as ef
+from analysis.models import survival as sv
+from analysis.models.effects.propensity import crump_alpha
+from analysis.presentation import effects_plots as efp
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSSI_COVARIATES = ["age", "race", "wexp", "mar", "paro", "prio"]
@@ -365,7 +365,7 @@ def test_simulation_study_fast_version() -> None:
 
 
 def test_balance_title_names_covariates_left_imbalanced() -> None:
-    from analysis.effects_plots import balance_title
+    from analysis.presentation.effects_plots import balance_title
 
     balance = pd.DataFrame({
         "covariate": ["age", "sex", "age", "sex", "age", "sex"],

@@ -1,4 +1,4 @@
-"""Tests of nearest-neighbour matching (:mod:`analysis.matching`): hand-worked examples with
+"""Tests of nearest-neighbour matching (:mod:`analysis.models.effects.matching`): hand-worked examples with
 ties and the caliper, a brute-force reference, and scaling without an all-pairs matrix."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import matching as mt
-from analysis.effects import match_clusters
+from analysis.models.effects import match_clusters
+from analysis.models.effects import matching as mt
 
 # Hand example. Logit scores (exact in binary floating point so that ties are exact ties):
 #   treated   t1 = 1.0, t2 = 1.5, t3 = 4.0

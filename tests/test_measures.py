@@ -1,4 +1,4 @@
-"""Tests of the proven-reoffending measures (:mod:`analysis.measures`)."""
+"""Tests of the proven-reoffending measures (:mod:`analysis.measures.reoffending`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.measures import (
+from analysis.measures.reoffending import (
     counted_reoffences,
     derive_measures,
     follow_up_window,

@@ -10,7 +10,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from analysis.runner import KERNEL, NOTEBOOK_PARAMETERS, notebook_order
+from analysis.running.runner import KERNEL, NOTEBOOK_PARAMETERS, notebook_order
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import use_style
-from analysis.outputs import RunOutput, to_jsonable
+from analysis.presentation.outputs import RunOutput, to_jsonable
+from analysis.presentation.style import use_style
 
 
 def test_tables_and_figures_are_byte_identical(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_to_jsonable_handles_nesting_and_dates() -> None:
 def test_a_figure_made_without_pyplot_is_saved(tmp_path: Path) -> None:
     from matplotlib.figure import Figure
 
-    from analysis.figures import save_figure
+    from analysis.presentation.style import save_figure
 
     fig = Figure()
     fig.add_subplot().plot([0, 1], [0, 1])
@@ -54,7 +54,7 @@ def test_a_figure_made_without_pyplot_is_saved(tmp_path: Path) -> None:
 
 
 def test_figure_title_is_the_finding_the_figure_states() -> None:
-    from analysis.figures import figure_title
+    from analysis.presentation.style import figure_title
 
     fig, (a, b) = plt.subplots(1, 2)
     assert figure_title(fig) == ""
@@ -67,7 +67,7 @@ def test_figure_title_is_the_finding_the_figure_states() -> None:
 
 
 def test_a_long_title_is_not_cut_off(tmp_path: Path) -> None:
-    from analysis.figures import save_figure
+    from analysis.presentation.style import save_figure
 
     use_style()
     widths = []

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import performance as pf
+from analysis.data.reference import needs_table, seed_figures
 from analysis.errors import DataError
+from analysis.measures import performance as pf
 from analysis.params import load_params
-from analysis.reference import needs_table, seed_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = pd.Timestamp("2024-06-30")

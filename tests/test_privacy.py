@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis.params import load_params
-from analysis.privacy import scan_outputs, sensitive_tokens
-from analysis.runner import RunFailed, run
+from analysis.running.privacy import scan_outputs, sensitive_tokens
+from analysis.running.runner import RunFailed, run
 
 
 def test_tokens_cover_ids_and_both_date_forms() -> None:

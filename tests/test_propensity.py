@@ -1,5 +1,5 @@
 """Tests of the propensity-score model, overlap diagnostics and common support
-(:mod:`analysis.propensity`)."""
+(:mod:`analysis.models.effects.propensity`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis import propensity as pps
+from analysis.models.effects import propensity as pps
 
 ROSSI_COVARIATES = ["age", "race", "wexp", "mar", "paro", "prio"]
 

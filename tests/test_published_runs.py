@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.params import load_params
-from analysis.runner import run
+from analysis.running.runner import run
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from analysis.params import load_params
-from analysis.report import PageExporter, flatten_results
-from analysis.runner import run
+from analysis.presentation.report import PageExporter, flatten_results
+from analysis.running.runner import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: CI sets this so that a missing browser fails the suite instead of skipping the test.

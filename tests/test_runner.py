@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from analysis.params import load_params
-from analysis.runner import (
+from analysis.running.runner import (
     KERNEL_THREADS,
     RunFailed,
     dependencies,
@@ -171,7 +171,7 @@ def test_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(
 
 
 def test_a_page_that_fails_to_render_is_left_to_the_report(tmp_path: Path) -> None:
-    from analysis.runner import _render_page
+    from analysis.running.runner import _render_page
 
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "01_x.ipynb").write_text("not a notebook")
@@ -191,7 +191,7 @@ def test_kernels_use_the_data_the_runner_validated_and_the_copy_is_deleted(
     check = nbformat.read(params_path.parents[1] / "notebooks/01_ok.ipynb", as_version=4)
     check.cells[1].source = (
         "from analysis.params import load_params\n"
-        "from analysis.validation import _validated_by_runner\n"
+        "from analysis.data.checks import _validated_by_runner\n"
         "print('handed over:', _validated_by_runner(load_params(params_file)) is not None)")
     nbformat.write(check, params_path.parents[1] / "notebooks/01_ok.ipynb")
     params = load_params(params_path, {"notebooks": ["01_ok"]})

@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from analysis.schedule import finish_time, previous_durations, start_order
+from analysis.running.schedule import finish_time, previous_durations, start_order
 
 #: Durations (s) of the default run's notebooks in one run on two cores; 04 waits for 03.
 SECONDS = {"01": 5.7, "02": 14.8, "03": 10.3, "04": 6.9, "05": 12.0}

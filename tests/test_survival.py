@@ -1,4 +1,4 @@
-"""Tests of the survival analysis (:mod:`analysis.survival`, :mod:`analysis.survival_plots`).
+"""Tests of the survival analysis (:mod:`analysis.models.survival`, :mod:`analysis.presentation.survival_plots`).
 
 Every estimate is checked against an independent reference: published results (Fox and
 Weisberg's Cox appendix; Wooldridge's recidivism models; the gretl user's guide), numbers
@@ -18,8 +18,8 @@ from lifelines.datasets import load_waltons
 from lifelines.statistics import logrank_test, multivariate_logrank_test, proportional_hazard_test
 from scipy import optimize, stats
 
-from analysis import survival as sv
-from analysis import survival_plots as sp
+from analysis.models import survival as sv
+from analysis.presentation import survival_plots as sp
 
 ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
 RECID_COVARIATES = ["workprg", "priors", "tserved", "felon", "alcohol", "drugs", "black",

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.measures import is_eligible
-from analysis.reference import needs_table, repository_root, seed_figure, seed_figures
+from analysis.data.reference import needs_table, seed_figure, seed_figures
+from analysis.files import project_root
+from analysis.measures.reoffending import is_eligible
 from analysis.synthetic import (
     DEFAULT_N,
     DEFAULT_SEED,
@@ -27,11 +28,11 @@ from analysis.synthetic import (
 )
 
 try:
-    from analysis.measures import derive_measures, is_eligible
+    from analysis.measures.reoffending import derive_measures, is_eligible
 except ImportError:  # pragma: no cover - the measures module is part of the package
     derive_measures = is_eligible = None
 
-needs_measures = pytest.mark.skipif(derive_measures is None, reason="analysis.measures missing")
+needs_measures = pytest.mark.skipif(derive_measures is None, reason="analysis.measures.reoffending missing")
 
 # Tolerances. The binary rates and frequencies are solved on the sample's own draws, so for any
 # seed they land within about half a person of the target; the tolerances below are what an
@@ -55,7 +56,7 @@ ADULT_FREQ_TOL = 0.4
 POST_RELEASE_TOL_PP = 5.0
 ENGAGED_TOL_PP = 12.0
 
-DATA_DIR = repository_root() / "data" / "synthetic"
+DATA_DIR = project_root() / "data" / "synthetic"
 FLAG_COLUMNS = [
     "needs_assessed", *[c for c in PEOPLE_COLUMNS if c.startswith("need_")], "iom",
     "restorative_justice", "accommodation_support", "employed_6w", "employed_6m",
@@ -72,9 +73,9 @@ def cohort() -> SyntheticCohort:
 
 @pytest.fixture(scope="module")
 def measured(cohort: SyntheticCohort) -> pd.DataFrame:
-    """Return eligible people with their derived measures (requires analysis.measures)."""
+    """Return eligible people with their derived measures (requires analysis.measures.reoffending)."""
     if derive_measures is None:
-        pytest.skip("analysis.measures missing")
+        pytest.skip("analysis.measures.reoffending missing")
     people = cohort.people
     measures = derive_measures(people, cohort.offences, 12, 6)
     eligible = is_eligible(people["cohort_start"], EXTRACT_DATE, 12, 6)
@@ -262,7 +263,7 @@ def test_a_later_extract_records_more_offences_and_stays_calibrated() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# Calibration (derived with analysis.measures on eligible people)
+# Calibration (derived with analysis.measures.reoffending on eligible people)
 # ------------------------------------------------------------------------------------------
 
 
@@ -487,7 +488,7 @@ def test_needs_table() -> None:
 
 def test_repository_root_raises_outside_a_repository(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="pyproject.toml"):
-        repository_root(tmp_path / "x.py")
+        project_root(tmp_path / "x.py")
 
 
 def test_bundled_small_cohort_matches_the_generator(tmp_path: Path) -> None:

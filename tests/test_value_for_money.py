@@ -11,7 +11,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from analysis import value_for_money as vfm
+from analysis.costs import value_for_money as vfm
 from analysis.params import CostParams
 
 
@@ -140,7 +140,7 @@ def test_summary_text_states_the_result(inp: vfm.VfmInputs) -> None:
 def test_value_for_money_figures_state_their_finding(inp: vfm.VfmInputs) -> None:
     import matplotlib.pyplot as plt
 
-    from analysis import cost_plots
+    from analysis.presentation import cost_plots
 
     mc = vfm.monte_carlo(inp, 2_000, seed=3, progress=False)
     s = mc.summary()

@@ -1,5 +1,5 @@
-"""Tests of inverse probability weighting (:mod:`analysis.weighting`) and the balance helpers
-(:mod:`analysis.balance`) on hand-computed examples."""
+"""Tests of inverse probability weighting (:mod:`analysis.models.effects.weighting`) and the balance helpers
+(:mod:`analysis.measures.balance`) on hand-computed examples."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import balance as bal
-from analysis import weighting as wt
-from analysis.effects import weighted_contrast
+from analysis.measures import balance as bal
+from analysis.models.effects import weighted_contrast
+from analysis.models.effects import weighting as wt
 
 # Five people: scores e and treatment T; P(T = 1) = 2 / 5 = 0.4.
 E = pd.Series([0.5, 0.8, 0.2, 0.5, 0.25])

@@ -4,7 +4,7 @@ Each replication draws a fresh SYNTHETIC cohort with ``analysis.synthetic.genera
 seed)``, whose treatment (IOM) is confounded by prior offences, needs, age, sex and start type
 and whose planted effect is known: the generator gives each person's two potential outcomes
 (one-year proven reoffending with and without IOM, ``SyntheticCohort.potential_outcomes``).
-Every estimator of :func:`analysis.effects.binary_estimates` is applied to the eligible adults
+Every estimator of :func:`analysis.models.effects.binary_estimates` is applied to the eligible adults
 with a needs assessment (IOM is for adults only), and the script reports, per estimator, the
 bias, the empirical and average model standard errors, the RMSE and the coverage of the nominal
 95% interval, against the truth of its own estimand: the mean individual effect over the
@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from analysis.effects import binary_estimates
-from analysis.measures import derive_measures, is_eligible
+from analysis.measures.reoffending import derive_measures, is_eligible
+from analysis.models.effects import binary_estimates
 from analysis.synthetic import EXTRACT_DATE, generate_cohort
 
 CONFOUNDERS = ["age", "age_18_33", "sex", "log_prior_12m", "substance_need", "need_drugs",
@@ -167,7 +167,7 @@ def markdown(summary: pd.DataFrame, reps: int, n: int, bootstrap: int, seconds: 
         f"{n:,} people with `analysis.synthetic.generate_cohort(n, seed)` (seeds 1 to {reps}), "
         "keeps the eligible adults with a needs assessment, and estimates the effect of IOM on "
         "one-year proven reoffending with every estimator of "
-        "`analysis.effects.binary_estimates` (caliper 0.2 SD, 1:1 without replacement, "
+        "`analysis.models.effects.binary_estimates` (caliper 0.2 SD, 1:1 without replacement, "
         "min-max common support, stabilised weights, no trimming, the ATE in Crump et al.'s optimal overlap region). IOM is confounded by design: "
         "it goes to people with more recent priors and substance-misuse and other needs, who "
         "reoffend more, so the naive comparison makes IOM look harmful although its planted "

@@ -1,7 +1,7 @@
-"""``python -m analysis``: see :mod:`analysis.cli`."""
+"""``python -m analysis``: see :mod:`analysis.running.cli`."""
 
 import sys
 
-from analysis.cli import main
+from analysis.running.cli import main
 
 sys.exit(main())

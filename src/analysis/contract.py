@@ -12,7 +12,7 @@ Two input forms exist:
 ``records``
     The form partnership analysts hold: a ``people`` table (one row per person) and an
     ``offences`` table (one row per proven offence). Proven-reoffending measures are derived
-    from these by :mod:`analysis.measures`.
+    from these by :mod:`analysis.measures.reoffending`.
 
 Columns that are not roles (needs flags, covariates, intervention flags and dates) are named
 in the parameter file under ``needs``, ``covariates`` and ``interventions`` and keep their names.

@@ -7,7 +7,7 @@ Rule (applied to every table a run publishes):
 2. **Derived values.** Every percentage, rate or mean computed from a suppressed count is shown
    as ``"suppressed"``. A group's mean of a 0/1 variable, beside the group's size, gives a count:
    it is suppressed where that count, or the people without, is small
-   (:func:`analysis.balance.published_balance`, :func:`analysis.effects.published_means`).
+   (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
 3. **Secondary suppression.** Where cells add up to a total that is published or can be worked
    out (the levels of one variable, the groups of a by-group table), a single suppressed cell
    could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the
@@ -16,14 +16,14 @@ Rule (applied to every table a run publishes):
    the counts of a row add up to a known total (at risk + events + censored = the group's
    size), across the row; both are applied until neither adds a cell. A rolling 12-month count
    whose window holds a suppressed quarter is suppressed too
-   (:func:`analysis.performance.published_rolling`). In tables of shares (a Table 1, needs
+   (:func:`analysis.measures.performance.published_rolling`). In tables of shares (a Table 1, needs
    prevalence) the cells not printed but given by subtraction count as cells of the set: the
    people without a flag (base minus count) and the people without a value (group size minus
    base); where the latter is hidden, so is the base (:func:`share_masks`).
 4. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
    counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
-   difference of two shown totals (:func:`analysis.cohort.published_flow`,
-   :func:`analysis.matching.published_attrition`).
+   difference of two shown totals (:func:`analysis.measures.cohort.published_flow`,
+   :func:`analysis.models.effects.matching.published_attrition`).
 5. **Figures** show only the values their published table shows (KM curves, whose steps are
    single events, are the exception; their numbers at risk follow rule 1).
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis.contract import ROLES
 from analysis.errors import ParameterError
-from analysis.reference import repository_root
+from analysis.files import project_root
 
 __all__ = [
     "RunParams",
@@ -26,7 +26,6 @@ __all__ = [
     "TableParams",
     "Intervention",
     "load_params",
-    "project_root",
 ]
 
 
@@ -308,17 +307,6 @@ class RunParams(_Strict):
         return out
 
 
-def project_root(start: Path | None = None) -> Path:
-    """Return the project root: the nearest directory at or above ``start`` holding ``pyproject.toml``.
-
-    Falls back to the current working directory when none is found.
-    """
-    try:
-        return repository_root(start or Path.cwd())
-    except FileNotFoundError:
-        return Path.cwd().resolve()
-
-
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Walk ``loc`` (without its last element) through nested models to list the keys allowed there."""
     current: Any = model
@@ -474,7 +462,10 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
         params = RunParams.model_validate(raw)
     except ValidationError as err:
         raise ParameterError(_format_validation_error(err, source)) from None
-    root = project_root(source.resolve().parent)
+    try:
+        root = project_root(source.resolve().parent)
+    except FileNotFoundError:
+        root = Path.cwd().resolve()
     params = _resolve_paths(params, root).model_copy(update={"source": source.resolve()})
     problems = _check_consistency(params)
     for table, file in params.input_files().items():

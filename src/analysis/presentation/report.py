@@ -71,7 +71,7 @@ class PageExporter(HTMLExporter):
     * ``HTMLExporter`` parses the finished page again with BeautifulSoup, to give images
       without alt text a placeholder one and to make cells focusable; on the pages of a run
       that pass took two thirds of the rendering time. The figures a notebook shows carry
-      their title as alt text (:meth:`analysis.outputs.RunOutput.figure`), so it is skipped.
+      their title as alt text (:meth:`analysis.presentation.outputs.RunOutput.figure`), so it is skipped.
     """
 
     def __init__(self, **kw: Any) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.files import project_root
+
 __all__ = [
     "NEEDS",
-    "repository_root",
     "seed_figure",
     "seed_figures",
     "seed_figures_path",
@@ -38,35 +39,6 @@ NEEDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def repository_root(start: Path | None = None) -> Path:
-    """Return the nearest directory at or above ``start`` that holds ``pyproject.toml``.
-
-    Parameters
-    ----------
-    start : pathlib.Path, optional
-        Where to start looking; defaults to this module's file.
-
-    Returns
-    -------
-    pathlib.Path
-        The repository root.
-
-    Raises
-    ------
-    FileNotFoundError
-        If no directory above ``start`` holds ``pyproject.toml`` (for example when the package
-        is installed from a wheel rather than used from a checkout of the repository).
-    """
-    here = (start or Path(__file__)).resolve()
-    for directory in (here, *here.parents):
-        if (directory / "pyproject.toml").is_file():
-            return directory
-    raise FileNotFoundError(
-        f"cannot find the repository root (a directory holding pyproject.toml) above {here}; "
-        "the reference data in data/reference are only available in a checkout of the repository"
-    )
-
-
 def seed_figures_path() -> Path:
     """Return the path of ``data/reference/seed_figures.csv`` in the repository.
 
@@ -80,7 +52,7 @@ def seed_figures_path() -> Path:
     FileNotFoundError
         If the repository root or the file cannot be found.
     """
-    path = repository_root() / "data" / "reference" / "seed_figures.csv"
+    path = project_root() / "data" / "reference" / "seed_figures.csv"
     if not path.is_file():
         raise FileNotFoundError(f"reference figures not found: {path} does not exist")
     return path
@@ -178,7 +150,7 @@ def national_rates() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``label`` (as used in :mod:`analysis.cohort` tables: ``All``, ``Adult (18+)``,
+        ``label`` (as used in :mod:`analysis.measures.cohort` tables: ``All``, ``Adult (18+)``,
         ``Child (10-17)``, ``male``, ``female``, ``10-14``, ``15-17``), ``percent`` and ``figure``
         (the key in ``seed_figures.csv``, where the source is given).
     """

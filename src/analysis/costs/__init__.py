@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis.disclosure import suppress_counts
 from analysis.errors import DataError, Problem
-from analysis.measures import counted_reoffences
+from analysis.measures.reoffending import counted_reoffences
 from analysis.params import COST_OUTCOME, CostParams, RunParams
 
 __all__ = [

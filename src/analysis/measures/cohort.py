@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis.balance import is_binary, smd
+from analysis.data.checks import ValidatedData
 from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
@@ -29,9 +29,9 @@ from analysis.disclosure import (
     suppress_counts,
     suppress_where,
 )
-from analysis.measures import derive_measures, is_eligible, reoffending_rates
+from analysis.measures.balance import is_binary, smd
+from analysis.measures.reoffending import derive_measures, is_eligible, reoffending_rates
 from analysis.params import RunParams
-from analysis.validation import ValidatedData
 
 __all__ = [
     "Cohort",
@@ -192,7 +192,7 @@ def build_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     params : RunParams
         Checked parameters.
     data : ValidatedData
-        Output of :func:`analysis.validation.load_data`.
+        Output of :func:`analysis.data.checks.load_data`.
 
     Returns
     -------
@@ -224,7 +224,7 @@ def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFram
         Tidy rows: ``variable``, ``level`` (for categories and 0/1 flags), ``statistic``
         (``"n (%)"`` or ``"mean (SD)"``), for each group ``n_<g>`` (people with a value),
         ``count_<g>`` (people in the level, for counts), ``value_<g>`` (percent or mean),
-        ``sd_<g>``, and ``smd`` (treated minus comparison, see :func:`analysis.balance.smd`).
+        ``sd_<g>``, and ``smd`` (treated minus comparison, see :func:`analysis.measures.balance.smd`).
     """
     f = cohort.frame
     if variables is None:
@@ -319,7 +319,7 @@ def reoffending_summary(cohort: Cohort, by: list[str] | None = None, alpha: floa
     Returns
     -------
     DataFrame
-        As :func:`analysis.measures.reoffending_rates`, plus ``binary_ci_low_pct`` and
+        As :func:`analysis.measures.reoffending.reoffending_rates`, plus ``binary_ci_low_pct`` and
         ``binary_ci_high_pct``. The frequency columns are NaN for survival-form data, which
         record only the first reoffence.
     """

@@ -8,9 +8,9 @@ Inputs
 ------
 Everything works on a *performance frame*: one row per person of the people table (records
 form), built by :func:`performance_frame`, with the proven-reoffending measures of
-:mod:`analysis.measures` for people whose follow-up and waiting period have both ended by the
+:mod:`analysis.measures.reoffending` for people whose follow-up and waiting period have both ended by the
 extract date (``eligible``) and blank for the others. For survival-form data the cohort frame
-of :func:`analysis.cohort.build_cohort` is used as it is; only the measures its columns allow
+of :func:`analysis.measures.cohort.build_cohort` is used as it is; only the measures its columns allow
 are computed (the binary rate), and the others say what they need.
 
 Quarters
@@ -55,13 +55,6 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from analysis.cohort import (
-    REOFFENDING_COMPLEMENTS,
-    REOFFENDING_COUNTS,
-    REOFFENDING_DERIVED,
-    _age_at,
-    wilson_ci,
-)
 from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
@@ -71,7 +64,14 @@ from analysis.disclosure import (
     suppression_mask,
 )
 from analysis.errors import DataError, Problem
-from analysis.measures import derive_measures, is_eligible, reoffending_rates
+from analysis.measures.cohort import (
+    REOFFENDING_COMPLEMENTS,
+    REOFFENDING_COUNTS,
+    REOFFENDING_DERIVED,
+    _age_at,
+    wilson_ci,
+)
+from analysis.measures.reoffending import derive_measures, is_eligible, reoffending_rates
 
 __all__ = [
     "ADULT",
@@ -115,7 +115,7 @@ __all__ = [
     "show",
 ]
 
-#: Cohort-group labels, as in :mod:`analysis.cohort`.
+#: Cohort-group labels, as in :mod:`analysis.measures.cohort`.
 ADULT, CHILD = "Adult (18+)", "Child (10-17)"
 #: Label of the row or column that covers every quarter.
 ALL = "All cohorts"
@@ -211,7 +211,7 @@ def pan_dorset_targets(figures: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     figures : DataFrame
-        The reference figures (:func:`analysis.reference.seed_figures`).
+        The reference figures (:func:`analysis.data.reference.seed_figures`).
 
     Returns
     -------
@@ -329,7 +329,7 @@ def performance_frame(
         ``quarter_start``, ``quarter_end``, ``custody`` (bool), ``eligible`` (bool: follow-up
         and waiting period ended by the extract date for the person *and* for the last day of
         their quarter, so that only whole quarterly cohorts are measured), ``reoffended``, ``reoffences``,
-        ``time_days`` (as :func:`analysis.measures.derive_measures`; blank when not
+        ``time_days`` (as :func:`analysis.measures.reoffending.derive_measures`; blank when not
         eligible) and ``iom`` (0/1, when ``iom_flag`` is given).
     """
     f = people.copy()
@@ -365,7 +365,7 @@ def performance_frame(
 
 
 def wilson(k: Sequence[float] | float, n: Sequence[float] | float, alpha: float = 0.05) -> pd.DataFrame:
-    """Proportions in percent with Wilson score intervals (:func:`analysis.cohort.wilson_ci`).
+    """Proportions in percent with Wilson score intervals (:func:`analysis.measures.cohort.wilson_ci`).
 
     Returns
     -------
@@ -611,7 +611,7 @@ def reoffending_by_quarter(
         ``"All cohorts"``), ``offenders``, ``reoffenders``, ``reoffences``,
         ``binary_rate_pct``, ``binary_ci_low_pct``, ``binary_ci_high_pct``,
         ``frequency_per_offender`` and ``frequency_per_reoffender`` (as
-        :func:`analysis.measures.reoffending_rates`).
+        :func:`analysis.measures.reoffending.reoffending_rates`).
     """
     by = [b for b in by if b in frame]
     keep = frame["eligible"] if "eligible" in frame else pd.Series(True, index=frame.index)
@@ -1004,7 +1004,7 @@ def compare_needs(prevalence: pd.DataFrame, published: pd.DataFrame, published_a
     prevalence : DataFrame
         Output of :func:`needs_prevalence` (no ``by``) for the comparable group.
     published : DataFrame
-        :func:`analysis.reference.needs_table` (``need`` keys without the ``need_`` prefix,
+        :func:`analysis.data.reference.needs_table` (``need`` keys without the ``need_`` prefix,
         ``label``, ``count``, ``percent_of_assessed``).
     published_assessed : int
         People assessed in the published table (the denominator of its percentages).
@@ -1472,7 +1472,7 @@ def report_context(figures: pd.DataFrame) -> dict[str, str]:
     Parameters
     ----------
     figures : DataFrame
-        :func:`analysis.reference.seed_figures`.
+        :func:`analysis.data.reference.seed_figures`.
 
     Returns
     -------

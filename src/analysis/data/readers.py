@@ -3,7 +3,7 @@
 :func:`read_table` reads CSV (``.csv``, ``.txt``), Parquet (``.parquet``, ``.pq``) and Excel
 (``.xlsx``, ``.xls``) files by their extension. Every cell comes back as a string or, when blank,
 as NaN: pandas is not allowed to guess types, so a mistyped value is reported by
-:mod:`analysis.validation` with its row number instead of silently turning a column into text.
+:mod:`analysis.data.checks` with its row number instead of silently turning a column into text.
 Excel date cells and Parquet date columns are written as ``YYYY-MM-DD`` text, as in a CSV.
 
 Blank lines inside a CSV and blank rows inside a sheet are kept (as rows of blanks), so data row

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.reference import repository_root, seed_figures
+from analysis.data.reference import seed_figures
+from analysis.files import project_root
 
 __all__ = [
     "LEVELS",
@@ -316,7 +317,7 @@ def derive_age_sex_rates(
 
 def national_age_sex_path() -> Path:
     """Path of ``data/reference/national_rates_age_sex.csv`` in the repository."""
-    return repository_root() / "data" / "reference" / "national_rates_age_sex.csv"
+    return project_root() / "data" / "reference" / "national_rates_age_sex.csv"
 
 
 def national_age_sex_rates(path: Path | None = None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The stored notebooks in ``notebooks/``: re-execute them in place so nbval checks current outputs.
 
-``python -m analysis.notebooks refresh`` runs every notebook with the defaults of its
+``python -m analysis.running.refresh refresh`` runs every notebook with the defaults of its
 ``parameters`` cell (the bundled default data) and saves it with its outputs; nbval then
 re-runs the stored notebooks and compares the cells marked ``# NBVAL_CHECK_OUTPUT``.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from analysis.params import project_root
-from analysis.runner import KERNEL, kernel_environment, notebook_order
+from analysis.files import project_root
+from analysis.running.runner import KERNEL, kernel_environment, notebook_order
 
 __all__ = ["refresh", "strip_volatile_metadata"]
 
@@ -45,8 +45,8 @@ def refresh(names: list[str] | None = None, root: Path | None = None) -> list[Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.notebooks refresh [NAME ...]``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.notebooks")
+    """``python -m analysis.running.refresh refresh [NAME ...]``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.running.refresh")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("refresh", help="re-execute the stored notebooks in place")
     p.add_argument("names", nargs="*", help="notebook names (default: all)")

@@ -41,8 +41,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from analysis.measures import add_months
-from analysis.reference import seed_figure
+from analysis.data.reference import seed_figure
+from analysis.measures.reoffending import add_months
 
 __all__ = [
     "DEFAULT_N",
@@ -256,7 +256,7 @@ def _day(iso: str) -> int:
 
 
 def _add_months(days: np.ndarray, months: int) -> np.ndarray:
-    """Add calendar months to epoch-day integers (see :func:`analysis.measures.add_months`)."""
+    """Add calendar months to epoch-day integers (see :func:`analysis.measures.reoffending.add_months`)."""
     return add_months(days.astype("datetime64[D]"), months).astype(np.int64)
 
 
@@ -2108,6 +2108,3 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"written in {written:.1f} s to {paths['people'].parent}")
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

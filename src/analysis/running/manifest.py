@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import subprocess
 import sys
@@ -11,22 +10,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["sha256", "git_state", "package_versions", "environment", "utc_now"]
+__all__ = ["git_state", "package_versions", "environment", "utc_now"]
 
 #: Packages whose versions are listed first in the manifest (all installed ones follow).
 KEY_PACKAGES = (
     "analysis", "pandas", "numpy", "scipy", "statsmodels", "lifelines", "matplotlib",
     "papermill", "pandera", "pydantic", "nbval", "ipykernel", "nbconvert", "nbformat",
 )
-
-
-def sha256(path: Path, chunk: int = 1 << 20) -> str:
-    """Return the SHA-256 hex digest of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def git_state(root: Path) -> dict[str, Any]:

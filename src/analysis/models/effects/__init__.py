@@ -24,13 +24,19 @@ from scipy.special import expit
 from statsmodels.stats.multitest import multipletests
 from tqdm import tqdm
 
-from analysis.balance import is_binary
-from analysis.cox_variance import CoxPHFitter
 from analysis.disclosure import is_small, small_flag_cells, suppress_counts, suppress_where
-from analysis.matching import MatchResult, match
-from analysis.propensity import EPS, common_support, crump_alpha, fit_logistic, fit_propensity
-from analysis.survival import CoxResult, default_references, design_matrix, number_at_risk
-from analysis.weighting import ipw_weights
+from analysis.measures.balance import is_binary
+from analysis.models.effects.matching import MatchResult, match
+from analysis.models.effects.propensity import (
+    EPS,
+    common_support,
+    crump_alpha,
+    fit_logistic,
+    fit_propensity,
+)
+from analysis.models.effects.weighting import ipw_weights
+from analysis.models.survival import CoxResult, default_references, design_matrix, number_at_risk
+from analysis.models.survival.cox_variance import CoxPHFitter
 
 __all__ = [
     "AIPWResult",
@@ -565,7 +571,7 @@ def binary_estimates(
     in the people within common support; the unadjusted and regression rows use everyone.
 
     ``ate_overlap`` sets the region of the ``IPW (ATE)`` row: ``"optimal"`` keeps the scores in
-    ``[a, 1 - a]`` with Crump et al.'s optimal ``a`` (:func:`analysis.propensity.crump_alpha`),
+    ``[a, 1 - a]`` with Crump et al.'s optimal ``a`` (:func:`analysis.models.effects.propensity.crump_alpha`),
     a number sets ``a`` itself, and None keeps everyone within common support. Outside the
     region the ATE weights are 0, and the row's ``estimand`` names the region.
 
@@ -681,9 +687,9 @@ def weighted_cox(
     """Marginal hazard ratio of treatment in a matched or weighted sample (robust SE).
 
     lifelines ``CoxPHFitter`` with ``weights_col`` and the robust (Lin-Wei sandwich) variance
-    (Efron score residuals, :mod:`analysis.cox_variance`),
+    (Efron score residuals, :mod:`analysis.models.survival.cox_variance`),
     clustered on the matched set when ``cluster`` is given (Austin 2013, 2016). People with
-    weight 0 are left out. The result is a :class:`analysis.survival.CoxResult`, so
+    weight 0 are left out. The result is a :class:`analysis.models.survival.CoxResult`, so
     ``.summary`` is the project's tidy table.
     """
     keep = weights > 0

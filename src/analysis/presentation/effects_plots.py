@@ -1,6 +1,6 @@
 """Figures of the intervention-effects analysis: overlap, Love plot, estimates, weighted curves.
 
-Each function returns a matplotlib figure in the project style (:func:`analysis.figures.use_style`)
+Each function returns a matplotlib figure in the project style (:func:`analysis.presentation.style.use_style`)
 with labelled axes; the caller passes a title that states the finding.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import count_text, is_small
-from analysis.figures import PALETTE
+from analysis.presentation.style import PALETTE
 
 __all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
            "weighted_km_figure"]
@@ -87,8 +87,8 @@ def love_plot(
 ) -> plt.Figure:
     """Absolute standardised mean differences per covariate and sample (a Love plot).
 
-    ``balance`` is :func:`analysis.balance.published_balance` (suppressed SMDs are not drawn)
-    or :func:`analysis.balance.balance_table`; the dashed line is the threshold.
+    ``balance`` is :func:`analysis.measures.balance.published_balance` (suppressed SMDs are not drawn)
+    or :func:`analysis.measures.balance.balance_table`; the dashed line is the threshold.
     The default title names the covariates each adjusted sample leaves above it.
     """
     title = title or textwrap.fill(balance_title(balance, threshold), 80)
@@ -135,7 +135,7 @@ def estimates_figure(
 
 
 def subgroup_figure(table: pd.DataFrame, title: str = "Risk difference by subgroup") -> plt.Figure:
-    """Forest plot of subgroup risk differences (rows of :func:`analysis.effects.subgroup_effects`)."""
+    """Forest plot of subgroup risk differences (rows of :func:`analysis.models.effects.subgroup_effects`)."""
     t = table.dropna(subset=["estimate"]).assign(
         label=lambda d: d["subgroup"].astype(str) + ": " + d["level"].astype(str))
     return estimates_figure(t, title=title, label_col="label")
@@ -150,7 +150,7 @@ def weighted_km_figure(
 ) -> plt.Figure:
     """Weighted Kaplan-Meier curves (cumulative % reoffended), one panel per sample.
 
-    ``curves`` maps a sample name to :func:`analysis.effects.weighted_km` output.
+    ``curves`` maps a sample name to :func:`analysis.models.effects.weighted_km` output.
     """
     lab = _labels(labels)
     fig, axes = plt.subplots(1, len(curves), figsize=(7.5 if len(curves) < 2 else 10, 4.5),

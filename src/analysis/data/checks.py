@@ -1,6 +1,6 @@
 """Read and validate the input tables against the data contract.
 
-:func:`load_data` reads the tables named in the parameters (:mod:`analysis.readers`), checks
+:func:`load_data` reads the tables named in the parameters (:mod:`analysis.data.readers`), checks
 them against the contract of :mod:`analysis.contract` with `pandera <https://pandera.readthedocs.io>`_
 schemas, and returns them with columns renamed to their role names and parsed to proper dtypes.
 Every failed rule of every table is collected and raised together as one
@@ -38,11 +38,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from analysis import manifest
 from analysis.contract import FLAG_FALSE, FLAG_TRUE, ROLES, Kind, Role
+from analysis.data.readers import NO_DATA_ROWS, read_table
 from analysis.errors import DataError, ParameterError, Problem
+from analysis.files import sha256
 from analysis.params import RunParams, TableParams
-from analysis.readers import NO_DATA_ROWS, read_table
 
 __all__ = [
     "AGE_RANGE",
@@ -590,7 +590,7 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
     table : {"survival", "people", "offences"}
         Which table ``raw`` is.
     raw : pandas.DataFrame
-        The table as returned by :func:`analysis.readers.read_table`.
+        The table as returned by :func:`analysis.data.readers.read_table`.
     params : RunParams
         The run parameters (column roles and analysis columns).
     file : str
@@ -714,7 +714,7 @@ def data_fingerprint(params: RunParams) -> str:
     """
     h = hashlib.sha256(params.data.model_dump_json().encode())
     for table in _tables(params):
-        h.update(manifest.sha256(_table_params(params, table).file).encode())
+        h.update(sha256(_table_params(params, table).file).encode())
     return h.hexdigest()
 
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import figure_title, save_figure
+from analysis.presentation.style import figure_title, save_figure
 
 __all__ = ["RunOutput", "to_jsonable", "write_csv"]
 

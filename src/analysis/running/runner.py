@@ -24,17 +24,18 @@ from typing import Any, TextIO
 import nbformat
 import papermill as pm
 
-from analysis import manifest, schedule
-from analysis.params import RunParams
-from analysis.privacy import scan_outputs, sensitive_tokens
-from analysis.report import build_report, notebook_page, render_notebook
-from analysis.validation import (
+from analysis.data.checks import (
     VALIDATED_DATA_ENV,
     ValidatedData,
     data_fingerprint,
     load_data,
     save_validated,
 )
+from analysis.files import sha256
+from analysis.params import RunParams
+from analysis.presentation.report import build_report, notebook_page, render_notebook
+from analysis.running import manifest, schedule
+from analysis.running.privacy import scan_outputs, sensitive_tokens
 
 __all__ = ["RunFailed", "RunResult", "dependencies", "kernel_environment", "notebook_order", "run",
            "KERNEL", "KERNEL_THREADS", "NOTEBOOK_PARAMETERS"]
@@ -328,7 +329,7 @@ def run(
 
     results = _merge_results(tmp, notebooks)
     _write_json(tmp / "results.json", results)
-    inputs = {name: {"path": _rel(p, root), "sha256": manifest.sha256(p)}
+    inputs = {name: {"path": _rel(p, root), "sha256": sha256(p)}
               for name, p in params.input_files().items()}
     run_manifest = {
         "run_name": params.run_name,
@@ -339,11 +340,11 @@ def run(
         "start_order": order,
         "seed": params.seed,
         "parameters_file": _rel(params.source, root) if params.source else None,
-        "parameters_sha256": manifest.sha256(params.source) if params.source else None,
+        "parameters_sha256": sha256(params.source) if params.source else None,
         "parameters": params.resolved(),
         "inputs": inputs,
         "rows_read": data.rows_read,
-        "notebooks": {nb.stem: {"path": _rel(nb, root), "sha256": manifest.sha256(nb)}
+        "notebooks": {nb.stem: {"path": _rel(nb, root), "sha256": sha256(nb)}
                       for nb in notebooks},
         "git": manifest.git_state(root),
         "environment": manifest.environment(),

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures import PALETTE
+from analysis.presentation.style import PALETTE
 
 __all__ = [
     "case_studies_figure",
@@ -172,7 +172,7 @@ def tornado_figure(table: pd.DataFrame, base_npv: float, price_label: str) -> pl
     Parameters
     ----------
     table : DataFrame
-        :func:`analysis.value_for_money.one_way_sensitivities`.
+        :func:`analysis.costs.value_for_money.one_way_sensitivities`.
     base_npv : float
         NPV at the point values.
     price_label : str

@@ -1,10 +1,10 @@
 """Figures for the survival analysis. Each returns a matplotlib Figure whose title states the finding.
 
-The figures are drawn in the project style (:data:`analysis.figures.STYLE`, applied inside each
+The figures are drawn in the project style (:data:`analysis.presentation.style.STYLE`, applied inside each
 function so the global matplotlib settings are left alone) and take the tidy tables of
-:mod:`analysis.survival`, or the person-level data for the Kaplan-Meier figure, which needs the
+:mod:`analysis.models.survival`, or the person-level data for the Kaplan-Meier figure, which needs the
 fitted estimators for its number-at-risk table. Save them with
-:func:`analysis.figures.save_figure`.
+:func:`analysis.presentation.style.save_figure`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import blended_transform_factory
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
-from analysis import survival
 from analysis.disclosure import suppress_counts
-from analysis.figures import PALETTE, STYLE
+from analysis.models import survival
+from analysis.presentation.style import PALETTE, STYLE
 
 __all__ = [
     "km_figure", "forest_figure", "schoenfeld_figure", "cumulative_incidence_figure",
@@ -67,7 +67,7 @@ def km_figure(
     frame : DataFrame
         One row per person.
     time_col, event_col, group_col : str
-        Columns as in :func:`analysis.survival.km_table`.
+        Columns as in :func:`analysis.models.survival.km_table`.
     time_unit : str
         Unit of ``time_col`` for the axis label.
     scale : {"cumulative", "survival"}
@@ -161,7 +161,7 @@ def forest_figure(
     Parameters
     ----------
     table : DataFrame
-        :attr:`analysis.survival.CoxResult.summary` (``covariate``, ``hazard_ratio``,
+        :attr:`analysis.models.survival.CoxResult.summary` (``covariate``, ``hazard_ratio``,
         ``hr_ci_low``, ``hr_ci_high``, ``p_value``).
     focus : str, optional
         Covariate whose hazard ratio the title reports (default: the smallest p-value).
@@ -217,9 +217,9 @@ def schoenfeld_figure(
     Parameters
     ----------
     residuals : DataFrame
-        :func:`analysis.survival.scaled_schoenfeld`.
+        :func:`analysis.models.survival.scaled_schoenfeld`.
     tests : DataFrame
-        :func:`analysis.survival.ph_test` of the same model (p-values in panel titles and
+        :func:`analysis.models.survival.ph_test` of the same model (p-values in panel titles and
         the figure title).
     time_unit, origin : str
         Axis label, e.g. "weeks" and "release".
@@ -277,7 +277,7 @@ def cumulative_incidence_figure(
     Parameters
     ----------
     curves : DataFrame
-        :func:`analysis.survival.cumulative_incidence` (one group; the first is used if more).
+        :func:`analysis.models.survival.cumulative_incidence` (one group; the first is used if more).
     time_unit, origin : str
         Axis label.
     horizon : float, optional
@@ -323,7 +323,7 @@ def adjusted_survival_figure(
     event_label: str = "reoffended",
     origin: str = "start of follow-up",
 ) -> plt.Figure:
-    """Covariate-adjusted cumulative percent by treatment level (from :func:`analysis.survival.adjusted_survival`).
+    """Covariate-adjusted cumulative percent by treatment level (from :func:`analysis.models.survival.adjusted_survival`).
 
     The title compares the two curves at the last time of ``curves``.
     """

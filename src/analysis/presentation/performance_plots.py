@@ -1,7 +1,7 @@
 """Figures of the performance measures. Each returns a matplotlib Figure whose title states the finding.
 
-The figures take the tidy tables of :mod:`analysis.performance` and :mod:`analysis.comparison`
-and are drawn in the project style (:data:`analysis.figures.STYLE`, applied inside each
+The figures take the tidy tables of :mod:`analysis.measures.performance` and :mod:`analysis.measures.national`
+and are drawn in the project style (:data:`analysis.presentation.style.STYLE`, applied inside each
 function). Red/amber/green statuses are shown by colour *and* marker shape, so that they read
 without colour.
 """
@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import PALETTE, STYLE
-from analysis.performance import ADULT, CHILD, PAN_DORSET_MEASURES
+from analysis.measures.performance import ADULT, CHILD, PAN_DORSET_MEASURES
+from analysis.presentation.style import PALETTE, STYLE
 
 __all__ = [
     "RAG_COLOURS",
@@ -59,7 +59,7 @@ def performance_summary_figure(overall: pd.DataFrame) -> plt.Figure:
     Parameters
     ----------
     overall : DataFrame
-        :func:`analysis.performance.pan_dorset_measures` (overall).
+        :func:`analysis.measures.performance.pan_dorset_measures` (overall).
     """
     with plt.rc_context(STYLE):
         t = overall[overall["denominator"] > 0].reset_index(drop=True)
@@ -93,9 +93,9 @@ def measure_trend_figure(by_quarter: pd.DataFrame, trends: pd.DataFrame | None =
     Parameters
     ----------
     by_quarter : DataFrame
-        :func:`analysis.performance.pan_dorset_measures` with ``by_quarter=True``.
+        :func:`analysis.measures.performance.pan_dorset_measures` with ``by_quarter=True``.
     trends : DataFrame, optional
-        :func:`analysis.performance.measure_trends`, summarised in the title.
+        :func:`analysis.measures.performance.measure_trends`, summarised in the title.
     quarters : sequence of str, optional
         The quarters to show (default all).
     """
@@ -144,7 +144,7 @@ def reoffending_trend_figure(table: pd.DataFrame, national: dict[str, float] | N
     Parameters
     ----------
     table : DataFrame
-        :func:`analysis.performance.reoffending_by_quarter` by ``cohort_group``.
+        :func:`analysis.measures.performance.reoffending_by_quarter` by ``cohort_group``.
     national : dict, optional
         National rate (percent) by cohort group label, drawn as dashed lines.
     """
@@ -188,7 +188,7 @@ def rolling_rate_figure(table: pd.DataFrame, rate: str, ylabel: str, title: str,
     Parameters
     ----------
     table : DataFrame
-        :func:`analysis.performance.first_time_entrants` or :func:`~analysis.performance.custody_rate`.
+        :func:`analysis.measures.performance.first_time_entrants` or :func:`~analysis.measures.performance.custody_rate`.
     rate : str
         The rate column (``rate_per_100000`` or ``rate_per_1000``).
     ylabel, title : str
@@ -247,16 +247,16 @@ def funnel_figure(
     Parameters
     ----------
     crude : DataFrame
-        :func:`analysis.comparison.funnel_table` of the units (binomial; ``unit``, ``people``,
+        :func:`analysis.measures.national.funnel_table` of the units (binomial; ``unit``, ``people``,
         ``value``, ``position``).
     crude_curves : DataFrame
-        :func:`analysis.comparison.funnel_curves` for the crude panel.
+        :func:`analysis.measures.national.funnel_curves` for the crude panel.
     national_pct : float
         The national rate (percent).
     standardised, standardised_curves : DataFrame, optional
         The same for observed/expected ratios (Poisson; size column ``expected``).
     small_units : DataFrame, optional
-        A :func:`~analysis.comparison.funnel_table` of smaller units (e.g. area x quarter)
+        A :func:`~analysis.measures.national.funnel_table` of smaller units (e.g. area x quarter)
         drawn as small points on the crude panel.
     method : str
         Limit method, for the caption.
@@ -313,7 +313,7 @@ def needs_comparison_figure(comparison: pd.DataFrame, group_label: str = "Adults
     Parameters
     ----------
     comparison : DataFrame
-        :func:`analysis.performance.compare_needs`.
+        :func:`analysis.measures.performance.compare_needs`.
     """
     with plt.rc_context(STYLE):
         c = comparison.sort_values("published_pct").reset_index(drop=True)
@@ -350,7 +350,7 @@ def needs_heatmap_figure(cooccurrence: pd.DataFrame, min_cell: int = 5,
     Parameters
     ----------
     cooccurrence : DataFrame
-        :func:`analysis.performance.needs_cooccurrence`.
+        :func:`analysis.measures.performance.needs_cooccurrence`.
     min_cell : int
         Smallest count shown.
     value : str

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import PALETTE
+from analysis.presentation.style import PALETTE
 
 __all__ = ["needs_prevalence_figure", "reoffending_rates_figure"]
 
@@ -30,7 +30,7 @@ def needs_prevalence_figure(
     Parameters
     ----------
     prevalence : DataFrame
-        Output of :func:`analysis.cohort.needs_prevalence` (``need``, ``percent``,
+        Output of :func:`analysis.measures.cohort.needs_prevalence` (``need``, ``percent``,
         ``ci_low_pct``, ``ci_high_pct``).
     published : DataFrame, optional
         ``need`` (the same keys) and ``percent`` from a published table.
@@ -74,7 +74,7 @@ def reoffending_rates_figure(
     Parameters
     ----------
     summary : DataFrame
-        Output of :func:`analysis.cohort.reoffending_summary` grouped by ``by``.
+        Output of :func:`analysis.measures.cohort.reoffending_summary` grouped by ``by``.
     by : str
         The grouping column.
     reference : DataFrame, optional

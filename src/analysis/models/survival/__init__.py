@@ -17,7 +17,7 @@ Conventions
 Time origin
     The start of follow-up (``cohort_start``). In the records form ``time`` counts the day of
     the event as a day at risk: an offence on day ``d`` of follow-up, ``d = (date -
-    cohort_start).days + 1``, has ``time = d`` (see :mod:`analysis.measures`).
+    cohort_start).days + 1``, has ``time = d`` (see :mod:`analysis.measures.reoffending`).
 Ties
     Cox models use Efron's method (lifelines' default, as R's ``coxph``). Kaplan-Meier and
     log-rank group tied times; at a tied time events come before censorings.
@@ -53,9 +53,9 @@ from lifelines.utils import median_survival_times, restricted_mean_survival_time
 from scipy import stats
 from statsmodels.duration.survfunc import survdiff
 
-from analysis.cohort import DAYS_PER_UNIT
-from analysis.cox_variance import CoxPHFitter
 from analysis.disclosure import suppress_counts
+from analysis.measures.cohort import DAYS_PER_UNIT
+from analysis.models.survival.cox_variance import CoxPHFitter
 
 __all__ = [
     "AFT_DISTRIBUTIONS",
@@ -105,7 +105,7 @@ _Z = stats.norm.ppf
 def months_to_unit(months: float | Sequence[float] | np.ndarray, time_unit: str) -> np.ndarray:
     """Express a period given in months in the data's time unit.
 
-    A month is 365.25 / 12 = 30.4375 days and a week 7 days, as in :mod:`analysis.cohort`, so
+    A month is 365.25 / 12 = 30.4375 days and a week 7 days, as in :mod:`analysis.measures.cohort`, so
     12 months is 365.25 days, 52.18 weeks or 12 months.
 
     Parameters
@@ -637,7 +637,7 @@ def fit_cox(
     """Fit a Cox proportional-hazards model (lifelines ``CoxPHFitter``, Efron ties).
 
     Robust and cluster-robust standard errors use the Efron score residuals of
-    :mod:`analysis.cox_variance` (R ``survival``'s definition, vectorised).
+    :mod:`analysis.models.survival.cox_variance` (R ``survival``'s definition, vectorised).
 
     Parameters
     ----------

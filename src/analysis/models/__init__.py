@@ -1,0 +1,1 @@
+"""Models layer: regression design, survival models and intervention-effect estimators."""

@@ -1,0 +1,1 @@
+"""Presentation layer: the figure style, one plotting module per analysis, run outputs and the report."""
