@@ -118,7 +118,8 @@ def km(folder: Path) -> str:
 
 def _cox(folder: Path, robust: bool) -> str:
     from analysis.measures.cohort import complete_cases
-    from analysis.models.survival import default_references, fit_cox
+    from analysis.models.design import default_references
+    from analysis.models.survival import fit_cox
 
     c = _cohort(folder)
     covariates = ["treated", *c.covariates]
@@ -141,7 +142,7 @@ def cox_robust(folder: Path) -> str:
 
 def _model_frame(folder: Path):
     from analysis.measures.cohort import complete_cases
-    from analysis.models.survival import default_references
+    from analysis.models.design import default_references
 
     c = _cohort(folder)
     frame, _ = complete_cases(c.frame, c.covariates)

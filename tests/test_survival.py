@@ -19,6 +19,7 @@ from lifelines.statistics import logrank_test, multivariate_logrank_test, propor
 from scipy import optimize, stats
 
 from analysis.models import survival as sv
+from analysis.models.design import default_references
 from analysis.presentation import survival_plots as sp
 
 ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
@@ -698,7 +699,7 @@ def test_figures_state_the_numbers(rossi) -> None:
 def test_default_references_pick_the_most_common_text_level() -> None:
     frame = pd.DataFrame({"sex": ["m", "f", "m"], "area": ["B", "A", "A"], "age": [1, 2, 3],
                           "tie": ["y", "x", "z"]})
-    assert sv.default_references(frame, ["sex", "area", "age", "tie"]) == {
+    assert default_references(frame, ["sex", "area", "age", "tie"]) == {
         "sex": "m", "area": "A", "tie": "x"}
 
 

@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from analysis.disclosure import is_small, small_flag_cells, suppress_counts, suppress_where
 from analysis.measures.balance import is_binary
+from analysis.models.design import default_references, design_matrix
 from analysis.models.effects.matching import MatchResult, match
 from analysis.models.effects.propensity import (
     EPS,
@@ -35,7 +36,7 @@ from analysis.models.effects.propensity import (
     fit_propensity,
 )
 from analysis.models.effects.weighting import ipw_weights
-from analysis.models.survival import CoxResult, default_references, design_matrix, number_at_risk
+from analysis.models.survival import CoxResult, number_at_risk
 from analysis.models.survival.cox_variance import CoxPHFitter
 
 __all__ = [

@@ -3,7 +3,7 @@
 The propensity score ``e(x) = P(treated = 1 | x)`` is estimated by logistic regression of the
 treatment flag on the covariates of the parameter file (statsmodels ``GLM``, binomial family),
 with text covariates dummy-coded against their most common level exactly as in the survival
-models (:func:`analysis.models.survival.design_matrix`, :func:`analysis.models.survival.default_references`).
+models (:func:`analysis.models.design.design_matrix`, :func:`analysis.models.design.default_references`).
 Matching works on the logit of the score, ``log(e / (1 - e))``, as Rosenbaum and Rubin (1985)
 and Austin (2011) recommend.
 
@@ -50,7 +50,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy.special import expit
 
-from analysis.models.survival import default_references, design_matrix
+from analysis.models.design import default_references, design_matrix
 
 __all__ = [
     "SUPPORT_RULES",
