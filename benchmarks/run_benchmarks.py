@@ -70,7 +70,7 @@ def _cohort(folder: Path):
     """The analysis cohort, cached as pickles after the first build."""
     import pandas as pd
 
-    from analysis.data.checks import load_data
+    from analysis.data.loading import load_data
     from analysis.measures.cohort import build_cohort
 
     cache = folder / "cohort.pkl"
@@ -84,7 +84,7 @@ def _cohort(folder: Path):
 
 @stage("read and validate")
 def read_and_validate(folder: Path) -> str:
-    from analysis.data.checks import load_data
+    from analysis.data.loading import load_data
 
     params = _params(folder)
     data = timed(lambda: load_data(params))
@@ -93,7 +93,7 @@ def read_and_validate(folder: Path) -> str:
 
 @stage("derive measures")
 def derive(folder: Path) -> str:
-    from analysis.data.checks import load_data
+    from analysis.data.loading import load_data
     from analysis.measures.reoffending import derive_measures
 
     data = load_data(_params(folder))

@@ -13,14 +13,13 @@ from analysis.measures.balance import smd, weighted_mean_var
 from analysis.measures.cohort import (
     Cohort,
     age_band,
-    needs_per_person,
-    needs_prevalence,
     published_table_one,
     reoffending_summary,
     table_one,
     table_one_display,
-    wilson_ci,
 )
+from analysis.measures.needs import need_counts, needs_prevalence
+from analysis.measures.proportions import wilson_ci
 
 
 def small_cohort() -> Cohort:
@@ -39,7 +38,7 @@ def small_cohort() -> Cohort:
         "event": [1, 0, 1, 0, 0, 1],
     })
     flow = pd.DataFrame({"step": ["read"], "people": [6], "excluded": [0], "reason": [""]})
-    return Cohort(frame, flow, "days", 365.25, "x", {0: "C", 1: "T"}, ["age"],
+    return Cohort(frame, flow, "days", "x", {0: "C", 1: "T"}, ["age"],
                   ["need_drugs", "need_alcohol"])
 
 
@@ -93,13 +92,14 @@ def test_table_one_display_suppresses_small_counts() -> None:
 
 
 def test_needs_prevalence_leaves_unassessed_out() -> None:
-    prev = needs_prevalence(small_cohort()).set_index("need")
+    cohort = small_cohort()
+    prev = needs_prevalence(cohort.frame, cohort.needs).set_index("need")
     assert prev.loc["need_drugs", "assessed"] == 5 and prev.loc["need_drugs", "with_need"] == 3
     assert prev.loc["need_drugs", "percent"] == 60.0
     lo, hi = wilson_ci(3, 5)
     assert prev.loc["need_drugs", "ci_low_pct"] == pytest.approx(100 * lo)
     # needs per assessed person: a 1, b 2, d 0, e 1, f 0 (c unassessed)
-    assert needs_per_person(small_cohort()).tolist() == [1, 2, 0, 1, 0]
+    assert need_counts(cohort.frame, cohort.needs).tolist() == [1, 2, 0, 1, 0]
 
 
 def test_reoffending_summary_by_group() -> None:

@@ -459,3 +459,238 @@ def test_att_weights_and_clusters_name_the_matched_and_weighted_samples() -> Non
     assert est.att_weights["IPW (ATT)"] is est.weights["IPW (ATT)"]
     assert est.att_clusters["Matching"] is est.clusters is not None
     assert est.att_clusters["IPW (ATT)"] is None
+
+
+# --------------------------------------------------------------------------------------------
+# The analysis sample and the tables the notebook builds from the estimators
+# --------------------------------------------------------------------------------------------
+
+
+def _cohort_frame() -> pd.DataFrame:
+    """Ten people by hand: two lack a covariate or outcome; ``empty`` has no values."""
+    return pd.DataFrame({
+        "treated": [1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
+        "area": ["a", "b", "b", "b", "a", "a", "b", "b", None, "b"],
+        "age": [20, 30, 40, 50, 60, 25, 35, 45, 55, 65],
+        "reoffended": [1, 0, 1, 0, 1, 0, 0, 1, 0, np.nan],
+        "reoffences": [2, 0, 1, 0, 3, 0, 0, 4, 0, 1],
+        "reoffence_cost_gbp": [10.5, 0, 3, 0, 8, 0, 0, 12, 0, 2],
+        "time": [10.0, 365, 20, 365, 30, 365, 365, 40, 365, 50],
+        "event": [1, 0, 1, 0, 1, 0, 0, 1, 0, 1],
+        "empty": [np.nan] * 10,
+    })
+
+
+def test_prepare_sample_keeps_complete_cases_and_names_outcomes_by_kind() -> None:
+    f = _cohort_frame()
+    s = ef.prepare_sample(f, ["area", "age"], ["time", "empty", "reoffended", "missing",
+                                               "reoffences", "reoffence_cost_gbp"],
+                          min_per_group=3)
+    assert s.outcomes == ["time", "reoffended", "reoffences", "reoffence_cost_gbp"]
+    assert s.kinds == {"time": "time", "reoffended": "binary", "reoffences": "count",
+                       "reoffence_cost_gbp": "amount"}
+    assert (s.binary, s.count, s.amount, s.has_time) == ("reoffended", "reoffences",
+                                                         "reoffence_cost_gbp", True)
+    # person 9 lacks area and person 10 lacks the binary outcome
+    assert s.dropped == 2 and len(s.frame) == 8
+    assert (s.n_treated, s.n_comparison) == (5, 3)
+    assert s.references == {"area": "b"}          # 5 of the 8 kept are in area b
+    without_time = ef.prepare_sample(f, ["age"], ["reoffences", "reoffended"], min_per_group=4)
+    assert not without_time.has_time and without_time.binary == "reoffended"
+    assert without_time.dropped == 1 and without_time.first("amount") is None
+
+
+def test_prepare_sample_refuses_too_few_people_or_no_binary_outcome() -> None:
+    f = _cohort_frame()
+    with pytest.raises(ValueError, match=r"too few people .*\(5 treated, 3 comparison"):
+        ef.prepare_sample(f, ["area", "age"], ["reoffended"])
+    with pytest.raises(ValueError, match="no binary outcome among"):
+        ef.prepare_sample(f, ["age"], ["reoffences"], min_per_group=1)
+
+
+def test_unadjusted_contrasts_give_counts_a_ratio_and_skip_time() -> None:
+    f = _cohort_frame().dropna(subset=["reoffended"])
+    kinds = {"time": "time", "reoffended": "binary", "reoffences": "count"}
+    table = ef.unadjusted_contrasts(f, kinds)
+    assert table[["outcome", "scale"]].values.tolist() == [
+        ["reoffended", "difference"], ["reoffences", "difference"], ["reoffences", "ratio"]]
+    assert (table["method"] == "Unadjusted").all()
+    # treated 3/5 reoffended, comparison 1/4; treated 6/5 reoffences, comparison 4/4
+    assert table["estimate"].tolist() == pytest.approx([3 / 5 - 1 / 4, 6 / 5 - 1, 6 / 5])
+    ref = ef.weighted_contrast(f["reoffences"], f["treated"], scale="ratio")
+    assert table.iloc[2]["se"] == ref["se"]
+
+
+def test_overdispersion_table_lists_both_tests() -> None:
+    tests = {"cameron_trivedi": {"alpha": 0.4, "t": 3.1, "p_value": 0.001, "dispersion": 2.0},
+             "lr_alpha": {"statistic": 12.5, "p_value": 0.0002}, "preferred": "negative binomial"}
+    table = ef.overdispersion_table(tests)
+    assert table["test"].tolist() == ["Cameron-Trivedi regression (alpha > 0)",
+                                      "likelihood ratio, alpha = 0 (boundary)"]
+    assert table["statistic"].tolist() == [3.1, 12.5]
+    assert table["p_value"].tolist() == [0.001, 0.0002]
+    assert table["estimate"].iloc[0] == 0.4 and np.isnan(table["estimate"].iloc[1])
+
+
+def test_estimates_by_method_keeps_each_estimate_and_interval() -> None:
+    table = pd.DataFrame({"method": ["Unadjusted", "IPW (ATT)"], "estimate": [0.1, -0.05],
+                          "ci_low": [0.0, -0.09], "ci_high": [0.2, -0.01], "se": [0.05, 0.02]})
+    assert ef.estimates_by_method(table) == {
+        "Unadjusted": {"estimate": 0.1, "ci": [0.0, 0.2]},
+        "IPW (ATT)": {"estimate": -0.05, "ci": [-0.09, -0.01]}}
+
+
+def test_weighted_survival_tables_repeat_the_single_sample_fits(rossi: pd.DataFrame) -> None:
+    est = ef.binary_estimates(rossi, "reoffended", ROSSI_COVARIATES, bootstrap=0,
+                              progress=False)
+    curves = ef.weighted_km_curves(est.frame, est.att_weights)
+    assert list(curves) == ["Matching", "IPW (ATT)"]
+    pd.testing.assert_frame_equal(curves["IPW (ATT)"],
+                                  ef.weighted_km(est.frame, est.att_weights["IPW (ATT)"]))
+    table = ef.weighted_cox_table(est.frame, est.att_weights, est.att_clusters)
+    assert table["method"].tolist() == ["Matching", "IPW (ATT)"]
+    matched = ef.weighted_cox(est.frame, est.att_weights["Matching"],
+                              cluster=est.clusters).summary.iloc[0]
+    row = table.iloc[0]
+    assert row["hazard_ratio"] == matched["hazard_ratio"] and row["se"] == matched["se"]
+    assert (row["ci_low"], row["ci_high"]) == (matched["hr_ci_low"], matched["hr_ci_high"])
+    assert row["se_type"] == matched["se_type"]
+    # without the matched sets the matching row's SE is the person-level robust one
+    unclustered = ef.weighted_cox_table(est.frame, est.att_weights)
+    assert unclustered["se"].iloc[0] != row["se"]
+    assert unclustered["se"].iloc[1] == table["se"].iloc[1]
+
+
+def test_evalue_table_adds_the_hazard_ratio_when_there_is_one() -> None:
+    dr = ef.AIPWResult("ATT", 0.24, 0.30, -0.06, 0.02, -0.1, -0.02, 0.8, 0.6, 0.95, 0.003,
+                       400, 100)
+    only = ef.evalue_table(dr)
+    assert only["measure"].tolist() == ["risk ratio (doubly robust)"]
+    assert only["evalue"].iloc[0] == pytest.approx(1.25 + np.sqrt(1.25 * 0.25))
+    hr = pd.Series({"hazard_ratio": 0.7, "ci_low": 0.5, "ci_high": 0.98})
+    both = ef.evalue_table(dr, hr, common=True)
+    assert both["measure"].tolist() == ["risk ratio (doubly robust)", "hazard ratio (IPW ATT)"]
+    assert both.iloc[1]["rr"] == pytest.approx((1 - 0.5 ** np.sqrt(0.7))
+                                               / (1 - 0.5 ** np.sqrt(1 / 0.7)))
+    assert ef.evalue_table(dr, hr, common=False).iloc[1]["rr"] == 0.7
+    assert both.iloc[1]["estimate"] == 0.7 and both.iloc[1]["ci_high"] == 0.98
+
+
+def test_imbalance_flags_name_the_flagged_covariates_of_each_sample() -> None:
+    balance = pd.DataFrame({"covariate": ["age", "sex"] * 3,
+                            "sample": ["Unadjusted"] * 2 + ["Matched"] * 2 + ["IPW (ATT)"] * 2,
+                            "imbalanced": [True, True, True, False, False, False]})
+    assert ef.imbalance_flags(balance, ["IPW (ATT)", "Matched"]) == {"IPW (ATT)": [],
+                                                                     "Matched": ["age"]}
+
+
+def test_subgroup_tables_repeat_subgroup_effects_with_holm_across_all() -> None:
+    rng = np.random.default_rng(3)
+    n = 1500
+    f = pd.DataFrame({"treated": rng.binomial(1, 0.4, n), "sex": rng.choice(["f", "m"], n),
+                      "band": rng.choice(["a", "b", "c"], n), "one": "x"})
+    f["y"] = rng.binomial(1, 0.3 + 0.1 * f["treated"] * (f["sex"] == "m"))
+    f["k"] = rng.poisson(1 + f["treated"])
+    w = pd.Series(rng.uniform(0.5, 2, n), index=f.index)
+    effects, tests = ef.subgroup_tables(f, ["y", None, "k"], ["sex", "one", "absent", "band"], w)
+    assert tests[["outcome", "subgroup"]].values.tolist() == [
+        ["y", "sex"], ["y", "band"], ["k", "sex"], ["k", "band"]]
+    table, test = ef.subgroup_effects(f, "k", "band", w)
+    pd.testing.assert_frame_equal(
+        effects[(effects["outcome"] == "k") & (effects["subgroup"] == "band")]
+        .drop(columns="outcome").reset_index(drop=True), table)
+    assert tests.iloc[3]["statistic"] == test["statistic"]
+    np.testing.assert_allclose(tests["p_holm"], ef.holm(tests["p_value"]))
+    assert (tests["p_holm"] >= tests["p_value"]).all()
+    empty, none = ef.subgroup_tables(f, ["y"], ["one"], w)
+    assert empty.empty and none.empty
+    assert list(none.columns) == ["outcome", "subgroup", "statistic", "df", "p_value", "p_holm"]
+
+
+# --------------------------------------------------------------------------------------------
+# Words and display tables (analysis.presentation.effects_text)
+# --------------------------------------------------------------------------------------------
+
+
+def test_effects_text_lines_by_hand() -> None:
+    from analysis.presentation import effects_text as eft
+
+    contrasts = pd.DataFrame({"method": ["Matching", "Matching"], "scale": ["difference", "ratio"],
+                              "outcome": ["k", "k"], "mean_treated": [1.2, 1.2],
+                              "mean_comparison": [1.0, 1.0], "estimate": [0.2, 1.2],
+                              "ci_low": [-0.05, 0.9512], "ci_high": [0.45, 1.5],
+                              "p_value": [0.1, 0.1]})
+    assert eft.contrast_lines(contrasts).split("\n") == [
+        "k (difference): treated 1.200, comparison 1.000, difference 0.200 "
+        "(95% CI -0.050 to 0.450)",
+        "k (ratio): treated 1.200, comparison 1.000, ratio 1.200 (95% CI 0.951 to 1.500)"]
+    assert eft.rate_ratio_lines(contrasts) == "Matching: rate ratio 1.200 (95% CI 0.951 to 1.500)"
+    logit = pd.DataFrame({"measure": ["odds ratio"], "estimate": [0.81234], "ci_low": [0.7],
+                          "ci_high": [0.9], "p_value": [0.00123]})
+    counts = pd.DataFrame({"model": ["Poisson"], "rate_ratio": [0.9], "rr_ci_low": [0.8],
+                           "rr_ci_high": [1.01]})
+    assert eft.regression_lines(logit) == \
+        "odds ratio: 0.8123 (95% CI 0.7000 to 0.9000), p = 0.0012"
+    assert eft.regression_lines(logit, counts, {"preferred": "Poisson"}).split("\n")[1:] == [
+        "Poisson: rate ratio 0.900 (95% CI 0.800 to 1.010)", "preferred: Poisson"]
+    attrition = pd.DataFrame({"step": ["Matched"], "treated": [90], "comparison": ["suppressed"]})
+    assert eft.attrition_lines(attrition) == "Matched: 90 treated, suppressed comparison"
+    estimates = pd.DataFrame({"method": ["IPW (ATT)"], "estimate": [-0.0512],
+                              "ci_low": [-0.1], "ci_high": [0.003]})
+    assert eft.estimate_lines(estimates) == "IPW (ATT): -5.12 points (95% CI -10.00 to +0.30)"
+    cost = contrasts.iloc[:1].assign(mean_treated=1234.4, mean_comparison=1500.0,
+                                     estimate=-265.6, ci_low=-600.0, ci_high=68.9)
+    assert eft.cost_lines(cost) == ("Matching: £1,234 treated, £1,500 comparison per person; "
+                                    "difference -£266 (95% CI -£600 to £69)")
+    cox = pd.DataFrame({"method": ["Matching"], "hazard_ratio": [0.8], "ci_low": [0.64],
+                        "ci_high": [1.0]})
+    assert eft.hazard_ratio_lines(cox) == "Matching: HR 0.800 (95% CI 0.640 to 1.000)"
+    evalues = pd.DataFrame({"measure": ["risk ratio"], "estimate": [0.8], "evalue": [1.809],
+                            "evalue_ci": [1.0]})
+    assert eft.evalue_lines(evalues) == "risk ratio: 0.800, E-value 1.81 (CI limit 1.00)"
+    tests = pd.DataFrame({"outcome": ["y", "y"], "subgroup": ["sex", "band"],
+                          "p_value": [0.0123, np.nan], "p_holm": [0.0246, np.nan]})
+    assert eft.interaction_lines(tests).split("\n") == [
+        "y by sex: interaction p = 0.012, Holm p = 0.025",
+        "y by band: not tested (fewer than two levels with 10 people in each group)"]
+
+
+def test_effects_text_balance_words_and_tables() -> None:
+    from analysis.presentation import effects_text as eft
+
+    balance = pd.DataFrame({"covariate": ["age", "sex"] * 2,
+                            "sample": ["Unadjusted"] * 2 + ["IPW (ATT)"] * 2,
+                            "smd": [0.5, -0.3, 0.05, 0.12], "abs_smd": [0.5, 0.3, 0.05, 0.12],
+                            "imbalanced": [True, True, False, True]})
+    assert eft.balance_lines(balance).split("\n") == [
+        "Unadjusted: largest |SMD| 0.500; imbalanced: age, sex",
+        "IPW (ATT): largest |SMD| 0.120; imbalanced: sex"]
+    assert eft.balance_lines(balance, ["IPW (ATT)"]) == \
+        "IPW (ATT): largest |SMD| 0.120; imbalanced: sex"
+    wide = eft.smd_by_sample(balance)
+    assert list(wide.columns) == ["Unadjusted", "IPW (ATT)"]
+    assert wide.loc["sex", "IPW (ATT)"] == 0.12 and wide.loc["age", "Unadjusted"] == 0.5
+    text = eft.imbalance_text({"Matched": ["age", "sex"], "IPW (ATT)": []}, 0.1)
+    assert text == ("**Matched:** still imbalanced (|SMD| > 0.1): age, sex.\n\n"
+                    "**IPW (ATT):** every covariate within |SMD| 0.1.")
+
+
+def test_risk_difference_shown_is_in_percentage_points_under_the_small_count_rule() -> None:
+    from analysis.presentation import effects_text as eft
+
+    sample = pd.DataFrame({"treated": [1] * 20 + [0] * 20,
+                           "y": [1] * 10 + [0] * 10 + [1] * 6 + [0] * 14})
+    table = pd.DataFrame({"method": ["Unadjusted"], "mean_treated": [0.5],
+                          "mean_comparison": [0.3], "estimate": [0.2], "se": [0.15123],
+                          "ci_low": [-0.1], "ci_high": [0.5], "n_treated": [20]})
+    shown = eft.risk_difference_shown(table, sample, "y")
+    assert list(shown.columns) == ["method", "treated_pct", "comparison_pct", "difference_pp",
+                                   "se_pp", "ci_low_pp", "ci_high_pp", "n_treated"]
+    assert shown.iloc[0][["treated_pct", "comparison_pct", "difference_pp", "se_pp"]].tolist() \
+        == [50.0, 30.0, 20.0, 15.12]
+    assert shown["n_treated"].iloc[0] == 20
+    # 3 comparison reoffenders: a small count, so both group means are suppressed
+    small = sample.assign(y=[1] * 10 + [0] * 10 + [1] * 3 + [0] * 17)
+    hidden = eft.risk_difference_shown(table, small, "y")
+    assert hidden.iloc[0]["treated_pct"] == "suppressed"
+    assert hidden.iloc[0]["difference_pp"] == 20.0

@@ -191,7 +191,7 @@ def test_kernels_use_the_data_the_runner_validated_and_the_copy_is_deleted(
     check = nbformat.read(params_path.parents[1] / "notebooks/01_ok.ipynb", as_version=4)
     check.cells[1].source = (
         "from analysis.params import load_params\n"
-        "from analysis.data.checks import _validated_by_runner\n"
+        "from analysis.data.loading import _validated_by_runner\n"
         "print('handed over:', _validated_by_runner(load_params(params_file)) is not None)")
     nbformat.write(check, params_path.parents[1] / "notebooks/01_ok.ipynb")
     params = load_params(params_path, {"notebooks": ["01_ok"]})

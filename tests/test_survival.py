@@ -18,6 +18,7 @@ from lifelines.datasets import load_waltons
 from lifelines.statistics import logrank_test, multivariate_logrank_test, proportional_hazard_test
 from scipy import optimize, stats
 
+from analysis.measures import time_scale
 from analysis.models import survival as sv
 from analysis.models.design import default_references
 from analysis.presentation import survival_plots as sp
@@ -69,6 +70,18 @@ def test_months_to_unit() -> None:
     np.testing.assert_allclose(sv.months_to_unit([3, 6, 12], "months"), [3, 6, 12])
     with pytest.raises(ValueError):
         sv.months_to_unit(3, "years")
+
+
+def test_days_to_unit_is_the_inverse_of_months_to_unit() -> None:
+    # 30.4375 days a month and 7 a week are exact in binary, so a year is exact in every unit.
+    assert time_scale.DAYS_PER_MONTH == 30.4375
+    assert time_scale.TIME_UNITS == ("days", "weeks", "months")
+    for unit in time_scale.TIME_UNITS:
+        year = time_scale.months_to_unit(12, unit)
+        assert time_scale.days_to_unit(365.25, unit) == year
+    np.testing.assert_array_equal(time_scale.days_to_unit([7, np.nan], "weeks"), [1, np.nan])
+    with pytest.raises(ValueError):
+        time_scale.days_to_unit(7, "years")
 
 
 def test_km_table_matches_hand_computation() -> None:

@@ -15,13 +15,9 @@ import pandas as pd
 import pytest
 
 from analysis.contract import ROLES
-from analysis.data.checks import (
-    AGE_RANGE,
-    RULES,
-    ValidatedData,
-    data_dictionary_markdown,
-    load_data,
-)
+from analysis.data.checks import AGE_RANGE, RULES
+from analysis.data.dictionary import data_dictionary_markdown
+from analysis.data.loading import ValidatedData, load_data
 from analysis.data.readers import read_table
 from analysis.errors import DataError
 from analysis.params import RunParams, load_params
@@ -624,7 +620,7 @@ def test_public_data_mappings_validate(root: Path) -> None:
 
 def test_data_handed_over_by_the_runner_are_used_only_for_the_same_files_and_parameters(
         records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.data.checks import VALIDATED_DATA_ENV, data_fingerprint, save_validated
+    from analysis.data.loading import VALIDATED_DATA_ENV, data_fingerprint, save_validated
 
     params = records()
     fresh = load_data(params)

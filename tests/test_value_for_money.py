@@ -137,6 +137,12 @@ def test_summary_text_states_the_result(inp: vfm.VfmInputs) -> None:
     assert vfm.gbp(-1234.4) == "-£1,234"
 
 
+def test_money_is_written_in_full_or_compact() -> None:
+    assert [vfm.gbp(x) for x in (1234.4, 0.0, float("nan"))] == ["£1,234", "£0", "n/a"]
+    compact = [vfm.gbp(x, compact=True) for x in (950, 12_500, 250_000, -1_234_567)]
+    assert compact == ["£950", "£12,500", "£250k", "\u2212£1.2m"]
+
+
 def test_value_for_money_figures_state_their_finding(inp: vfm.VfmInputs) -> None:
     import matplotlib.pyplot as plt
 

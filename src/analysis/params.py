@@ -79,6 +79,31 @@ class DataParams(_Strict):
     extract_date: date | None = None
     metadata: Path | None = None
 
+    def treatment_flag(self) -> str:
+        """The 0/1 column that says who was treated.
+
+        In the records form, the ``flag`` column of the intervention named by ``treatment``; in
+        the survival form, the ``treatment`` column itself.
+        """
+        intervention = self.treatment_intervention()
+        return intervention.flag if intervention is not None else self.treatment
+
+    def intervention(self, name: str | None) -> Intervention | None:
+        """The intervention called ``name``, or ``None`` when there is none of that name."""
+        return next((i for i in self.interventions if i.name == name), None)
+
+    def treatment_intervention(self) -> Intervention | None:
+        """The intervention named by ``treatment``, or ``None`` when it names a column."""
+        return self.intervention(self.treatment)
+
+    def treatment_label(self) -> str:
+        """The treatment in words, for sentences: the intervention's label, else its name, else
+        the label of the treated group (``treatment_labels[1]``)."""
+        intervention = self.treatment_intervention()
+        if intervention is not None:
+            return intervention.label or intervention.name
+        return self.treatment_labels.get(1, self.treatment)
+
 
 class MeasureParams(_Strict):
     """Ministry of Justice proven-reoffending measure settings."""

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
-from analysis.data.checks import ValidatedData
+from analysis.data.loading import ValidatedData
 from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
@@ -30,7 +29,9 @@ from analysis.disclosure import (
     suppress_where,
 )
 from analysis.measures.balance import is_binary, smd
+from analysis.measures.proportions import wilson
 from analysis.measures.reoffending import derive_measures, is_eligible, reoffending_rates
+from analysis.measures.time_scale import months_to_unit
 from analysis.params import RunParams
 
 __all__ = [
@@ -39,11 +40,8 @@ __all__ = [
     "build_cohort",
     "age_band",
     "table_one",
-    "needs_prevalence",
-    "wilson_ci",
     "published_flow",
     "reoffending_shown",
-    "needs_per_person",
     "reoffending_summary",
     "table_one_display",
     "group_sizes",
@@ -60,9 +58,6 @@ AGE_BANDS: tuple[tuple[str, float, float], ...] = (
     ("35-44", 35, 45), ("45-54", 45, 55), ("55+", 55, np.inf),
 )
 
-#: Days per unit, to express a follow-up period given in months in the data's time unit.
-DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12}
-
 
 @dataclass
 class Cohort:
@@ -76,8 +71,6 @@ class Cohort:
         Record flow: ``step``, ``people``, ``excluded`` and ``reason``.
     time_unit : str
         Unit of ``frame.time``.
-    follow_up : float
-        Length of the follow-up period in ``time_unit``.
     treatment : str
         Name of the treatment (intervention or column).
     labels : dict
@@ -91,7 +84,6 @@ class Cohort:
     frame: pd.DataFrame
     flow: pd.DataFrame
     time_unit: str
-    follow_up: float
     treatment: str
     labels: dict[int, str]
     covariates: list[str] = field(default_factory=list)
@@ -153,8 +145,7 @@ def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
         validate="one_to_one",
     )
     frame = frame.rename(columns={"time_days": "time"})
-    flag = next(i.flag for i in d.interventions if i.name == d.treatment)
-    frame = _add_common(frame, frame[flag], d.treatment_labels)
+    frame = _add_common(frame, frame[d.treatment_flag()], d.treatment_labels)
     flow = _flow_rows([
         ("People read", data.rows_read["people"], ""),
         ("Valid records", len(people), "records breaking the data contract (none: the run stops)"),
@@ -162,15 +153,14 @@ def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
          f"cohort start too recent for {m.follow_up_months} months' follow-up plus "
          f"{m.waiting_months} months' waiting by the extract date {d.extract_date}"),
     ])
-    follow_up = float(m.follow_up_months * 365.25 / 12)
-    return Cohort(frame, flow, "days", follow_up, d.treatment, d.treatment_labels,
+    return Cohort(frame, flow, "days", d.treatment, d.treatment_labels,
                   list(d.covariates), list(d.needs), data.offences)
 
 
 def _survival_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     d, m = params.data, params.measures
     df = data.survival.copy()
-    follow_up = m.follow_up_months * (365.25 / 12) / DAYS_PER_UNIT[d.time_unit]
+    follow_up = float(months_to_unit(m.follow_up_months, d.time_unit))
     frame = df.rename(columns={"duration": "time"})
     frame["event"] = frame["event"].astype(int)
     frame["reoffended"] = ((frame["event"] == 1) & (frame["time"] <= follow_up)).astype(int)
@@ -180,7 +170,7 @@ def _survival_cohort(params: RunParams, data: ValidatedData) -> Cohort:
         ("People read", data.rows_read["survival"], ""),
         ("Valid records", len(frame), "records breaking the data contract (none: the run stops)"),
     ])
-    return Cohort(frame, flow, d.time_unit, follow_up, d.treatment, d.treatment_labels,
+    return Cohort(frame, flow, d.time_unit, d.treatment, d.treatment_labels,
                   list(d.covariates), list(d.needs), None)
 
 
@@ -192,7 +182,7 @@ def build_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     params : RunParams
         Checked parameters.
     data : ValidatedData
-        Output of :func:`analysis.data.checks.load_data`.
+        Output of :func:`analysis.data.loading.load_data`.
 
     Returns
     -------
@@ -201,11 +191,6 @@ def build_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     if params.data.form == "records":
         return _records_cohort(params, data)
     return _survival_cohort(params, data)
-
-
-def wilson_ci(successes: pd.Series | int, n: pd.Series | int, alpha: float = 0.05) -> tuple:
-    """Wilson score interval for a proportion (statsmodels ``proportion_confint``), as fractions."""
-    return proportion_confint(successes, n, alpha=alpha, method="wilson")
 
 
 def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFrame:
@@ -261,49 +246,6 @@ def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def needs_prevalence(cohort: Cohort, by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Prevalence of each assessed need with Wilson confidence intervals.
-
-    People whose needs were not assessed (blank flags) are left out of the denominator.
-
-    Parameters
-    ----------
-    cohort : Cohort
-        The analysis cohort; uses ``cohort.needs``.
-    by : str, optional
-        A column to split by (e.g. ``"cohort_group"``).
-    alpha : float
-        1 - confidence level.
-
-    Returns
-    -------
-    DataFrame
-        ``need``, (``by``), ``assessed``, ``with_need``, ``percent``, ``ci_low_pct``, ``ci_high_pct``.
-    """
-    f = cohort.frame
-    groups = [("All", f)] if by is None else list(f.groupby(by, observed=True))
-    rows = []
-    for key, g in groups:
-        for need in cohort.needs:
-            x = g[need].dropna().astype(int)
-            n, k = len(x), int(x.sum())
-            lo, hi = wilson_ci(k, n, alpha) if n else (np.nan, np.nan)
-            row = {"need": need}
-            if by is not None:
-                row[by] = key
-            row.update({"assessed": n, "with_need": k, "percent": 100 * k / n if n else np.nan,
-                        "ci_low_pct": 100 * lo, "ci_high_pct": 100 * hi})
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def needs_per_person(cohort: Cohort) -> pd.Series:
-    """Number of needs per assessed person (people with every need flag blank are left out)."""
-    needs = cohort.frame[cohort.needs]
-    assessed = needs.notna().any(axis=1)
-    return needs[assessed].fillna(0).astype(int).sum(axis=1)
-
-
 def reoffending_summary(cohort: Cohort, by: list[str] | None = None, alpha: float = 0.05) -> pd.DataFrame:
     """Binary and frequency proven-reoffending measures with Wilson CIs for the binary rate.
 
@@ -324,10 +266,10 @@ def reoffending_summary(cohort: Cohort, by: list[str] | None = None, alpha: floa
         record only the first reoffence.
     """
     table = reoffending_rates(cohort.frame, by)
-    lo, hi = wilson_ci(table["reoffenders"], table["offenders"].where(table["offenders"] > 0), alpha)
+    ci = wilson(table["reoffenders"], table["offenders"], alpha)
     pos = table.columns.get_loc("binary_rate_pct") + 1
-    table.insert(pos, "binary_ci_low_pct", 100 * np.asarray(lo, dtype=float))
-    table.insert(pos + 1, "binary_ci_high_pct", 100 * np.asarray(hi, dtype=float))
+    table.insert(pos, "binary_ci_low_pct", ci["ci_low_pct"].to_numpy())
+    table.insert(pos + 1, "binary_ci_high_pct", ci["ci_high_pct"].to_numpy())
     if cohort.frame["reoffences"].isna().all():
         freq = ["reoffences", "frequency_per_offender", "frequency_per_reoffender"]
         table[freq] = np.nan
@@ -407,7 +349,7 @@ def table_one_display(published: pd.DataFrame, labels: dict[int, str]) -> pd.Dat
 
 
 def published_needs(prevalence: pd.DataFrame, size: int, min_cell: int = 5) -> pd.DataFrame:
-    """A :func:`needs_prevalence` table (no ``by``) under the small-count rule.
+    """A :func:`analysis.measures.needs.needs_prevalence` table (no ``by``) under the small-count rule.
 
     Each need is a yes/no flag of ``size`` people: the people with the need, without it, and
     not assessed are protected by :func:`analysis.disclosure.share_masks`; percentages and

@@ -30,7 +30,7 @@ def needs_prevalence_figure(
     Parameters
     ----------
     prevalence : DataFrame
-        Output of :func:`analysis.measures.cohort.needs_prevalence` (``need``, ``percent``,
+        Output of :func:`analysis.measures.needs.needs_prevalence` (``need``, ``percent``,
         ``ci_low_pct``, ``ci_high_pct``).
     published : DataFrame, optional
         ``need`` (the same keys) and ``percent`` from a published table.

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from analysis.costs.money import gbp
 from analysis.presentation.style import PALETTE
 
 __all__ = [
@@ -17,22 +18,12 @@ __all__ = [
     "tornado_figure",
 ]
 
-def _gbp(x: float, _pos: object = None) -> str:
-    """Axis label for an amount: £950, £12,500, £250k, £1.2m (compact, so labels do not crowd)."""
-    sign = "\u2212" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e6:
-        return f"{sign}£{a / 1e6:,.1f}m"
-    if a >= 1e5:
-        return f"{sign}£{a / 1e3:,.0f}k"
-    return f"{sign}£{a:,.0f}"
-
 
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
-_GBP = FuncFormatter(_gbp)
+_GBP = FuncFormatter(lambda x, _pos: gbp(x, compact=True))
 
 
 def case_studies_figure(table: pd.DataFrame, base: pd.DataFrame | None = None,
@@ -156,7 +147,7 @@ def net_benefit_figure(npv: np.ndarray, p_positive: float, price_label: str,
     ax.hist(npv, bins=60, color=PALETTE[0], alpha=0.85)
     ax.axvline(0, color="black", lw=1)
     ax.axvline(float(np.mean(npv)), color=PALETTE[1], lw=1.5, ls="--",
-               label=f"Mean {_gbp(float(np.mean(npv)))}")
+               label=f"Mean {gbp(float(np.mean(npv)), compact=True)}")
     ax.xaxis.set_major_formatter(_GBP)
     ax.set_xlabel(f"Net present value (GBP, {price_label})")
     ax.set_ylabel("Draws")

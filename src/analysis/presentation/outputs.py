@@ -106,3 +106,17 @@ class RunOutput:
         path = self.output_dir / "results" / f"{self.notebook}.json"
         path.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return self.results
+
+    def answer(self, text: str) -> str:
+        """Record the notebook's answer (``answer`` in ``results.json``) and show it; return it.
+
+        ``text`` is Markdown written from the notebook's published results (see
+        :mod:`analysis.presentation.answers`); the report shows the same text.
+        """
+        self.record(answer=text)
+        try:
+            from IPython.display import Markdown, display
+        except ImportError:  # pragma: no cover - IPython is installed with ipykernel
+            return text
+        display(Markdown(text))
+        return text

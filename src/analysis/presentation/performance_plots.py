@@ -350,7 +350,7 @@ def needs_heatmap_figure(cooccurrence: pd.DataFrame, min_cell: int = 5,
     Parameters
     ----------
     cooccurrence : DataFrame
-        :func:`analysis.measures.performance.needs_cooccurrence`.
+        :func:`analysis.measures.needs.needs_cooccurrence`.
     min_cell : int
         Smallest count shown.
     value : str

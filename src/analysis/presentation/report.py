@@ -134,9 +134,18 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _answers_section(results: dict[str, Any]) -> str:
+    """Each notebook's answer in plain words (its recorded ``answer``), in notebook order."""
+    items = [f"<h3>{html.escape(notebook)}</h3><p>{html.escape(values['answer'])}</p>"
+             for notebook, values in results.items()
+             if isinstance(values, dict) and values.get("answer")]
+    return "<h2>Answers</h2>\n" + "\n".join(items) if items else ""
+
+
 def _results_section(results: dict[str, Any]) -> str:
     parts = ["<h2>Headline findings</h2>"]
     for notebook, values in results.items():
+        values = {k: v for k, v in values.items() if k != "answer"}
         rows = [(html.escape(k), html.escape(v)) for k, v in flatten_results(values)]
         parts.append(f"<h3>{html.escape(notebook)}</h3>" + _table(rows, ("result", "value")))
     return "\n".join(parts)
@@ -217,6 +226,7 @@ def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ())
         f"<h1>{html.escape(title)}</h1>",
         '<p class="note">Tables suppress counts from 1 to 4 (shown as &lt;5) and the rates '
         "computed from them.</p>",
+        _answers_section(results),
         _results_section(results),
         "<h2>Notebooks</h2><ul>" + "".join(links) + "</ul>",
         _figures_section(run_dir),

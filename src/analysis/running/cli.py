@@ -39,7 +39,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from analysis.data.checks import load_data
+    from analysis.data.loading import load_data
     from analysis.params import load_params
 
     params = load_params(args.params)

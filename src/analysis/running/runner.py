@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import nbformat
 import papermill as pm
 
-from analysis.data.checks import (
+from analysis.data.loading import (
     VALIDATED_DATA_ENV,
     ValidatedData,
     data_fingerprint,

@@ -1,0 +1,222 @@
+"""Parse the text of input cells: numbers, whole numbers, 0/1 flags, dates and covariates.
+
+Every column of an input table is read as text (:mod:`analysis.data.readers`). :func:`read_column`
+strips surrounding spaces and parses a column to the dtype of its kind
+(:data:`analysis.contract.Kind`); a value that does not parse becomes missing (NaN, NaT or <NA>),
+for :mod:`analysis.data.checks` to report. Parsing is vectorised, except one pass stripping
+spaces from identifiers and text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.contract import FLAG_FALSE, FLAG_TRUE, Kind
+
+__all__ = [
+    "DATE_FORMATS",
+    "TYPED_KINDS",
+    "ColumnKind",
+    "parse_auto",
+    "parse_column",
+    "parse_dates",
+    "parse_flags",
+    "parse_integers",
+    "parse_numbers",
+    "read_column",
+]
+
+#: Accepted date formats in two families tried in this order: ISO (``YYYY-MM-DD``) first, then the
+#: UK day-first form (``DD/MM/YYYY``). The first family that reads every value of a column is
+#: used for the whole column. Within a family a date may carry a time of day, as some database
+#: and spreadsheet exports write it; the time is dropped.
+DATE_FORMATS: tuple[tuple[str, ...], ...] = (
+    ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"),
+    ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"),
+)
+
+#: Sample size used to choose a date format family quickly (see :func:`parse_dates`).
+_SAMPLE = 10_000
+
+#: A column's expected kind: a contract kind, or ``"auto"`` for a covariate (number or text).
+ColumnKind = Kind | Literal["auto"]
+
+#: The kinds whose values must parse (the other kinds are text, kept as read).
+TYPED_KINDS: tuple[str, ...] = ("number", "integer", "flag", "date")
+
+
+def _case_variants(word: str) -> set[str]:
+    """Return every upper/lower-case spelling of ``word`` (``yes`` → ``YES``, ``Yes``, ...)."""
+    out = {""}
+    for ch in word:
+        out = {p + c for p in out for c in {ch.lower(), ch.upper()}}
+    return out
+
+
+#: Every accepted spelling of a flag value mapped to 1 or 0 (a dict lookup is vectorised by
+#: ``Series.map``, which is much faster than lower-casing millions of strings).
+_FLAG_VALUES: dict[str, int] = {
+    **{v: 1 for w in FLAG_TRUE for v in _case_variants(w)},
+    **{v: 0 for w in FLAG_FALSE for v in _case_variants(w)},
+}
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    """Strip surrounding spaces from text; a cell left empty becomes NaN (blank).
+
+    A plain loop over the values: several times faster than ``Series.str.strip`` on millions
+    of rows (``str.strip`` returns the same object when there is nothing to strip).
+    """
+    if values.dtype != object:
+        return values
+    nan = np.nan
+    stripped = [(v.strip() or nan) if v.__class__ is str else v for v in values.to_numpy()]
+    out = np.empty(len(stripped), dtype=object)
+    out[:] = stripped
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Return text as float64; values that are not finite numbers become NaN.
+
+    A column in which every value is a number is converted directly (several times faster);
+    otherwise ``pd.to_numeric`` turns the values that are not numbers into NaN.
+    """
+    try:
+        num = pd.Series(values.to_numpy(dtype=object).astype(np.float64), index=values.index)
+    except (ValueError, TypeError):
+        num = pd.to_numeric(values, errors="coerce").astype("float64")
+    return num.where(np.isfinite(num))
+
+
+def parse_integers(values: pd.Series) -> pd.Series:
+    """Return text as nullable Int64; values that are not whole numbers become <NA>."""
+    num = parse_numbers(values)
+    return num.where(num == np.floor(num)).astype("Int64")
+
+
+def parse_flags(values: pd.Series) -> pd.Series:
+    """Return text as nullable Int64 0/1 (see :data:`analysis.contract.FLAG_TRUE`); others <NA>."""
+    return values.map(_FLAG_VALUES).astype("Int64")
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Return text as datetime64[ns] (see :data:`DATE_FORMATS`).
+
+    The first format family that reads every value is used; if none does, the family reading
+    most values, the others becoming NaT (reported as unparseable). To keep a column of bad
+    dates fast, families are tried in the order of their success on a sample of the values,
+    and a family that reads none of the sample is not tried on the whole column once another
+    has been.
+    """
+    present = values.dropna()
+    sample = present.iloc[:_SAMPLE]
+    hits = [int(_parse_date_family(sample, family).notna().sum()) for family in DATE_FORMATS]
+    order = sorted(range(len(DATE_FORMATS)), key=lambda i: -hits[i])
+    best: pd.Series | None = None
+    for i in order:
+        if best is not None and hits[i] == 0:
+            break
+        parsed = _parse_date_family(values, DATE_FORMATS[i])
+        if int(parsed.notna().sum()) == len(present):
+            return parsed
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+    assert best is not None
+    return best
+
+
+def _parse_date_family(values: pd.Series, family: tuple[str, ...]) -> pd.Series:
+    """Parse with the first format of ``family``; values it misses are tried with the others.
+
+    When more than :data:`_SAMPLE` values are still unread, a further format is tried on all of
+    them only if it reads some of the first :data:`_SAMPLE` (a failing parse is slow).
+    """
+    parsed = pd.to_datetime(values, format=family[0], errors="coerce")
+    for fmt in family[1:]:
+        rest = values[parsed.isna() & values.notna()]
+        if rest.empty:
+            break
+        if len(rest) > _SAMPLE and pd.to_datetime(rest.iloc[:_SAMPLE], format=fmt,
+                                                  errors="coerce").isna().all():
+            continue
+        parsed[rest.index] = pd.to_datetime(rest, format=fmt, errors="coerce").dt.normalize()
+    return parsed
+
+
+def parse_auto(values: pd.Series) -> pd.Series:
+    """Return a covariate as float64 if every value is a number, else as text."""
+    num = parse_numbers(values)
+    return num if num.notna().sum() == values.notna().sum() else values
+
+
+_PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "number": parse_numbers,
+    "integer": parse_integers,
+    "flag": parse_flags,
+    "date": parse_dates,
+    "auto": parse_auto,
+}
+
+
+def parse_column(values: pd.Series, kind: ColumnKind) -> pd.Series:
+    """Parse a text column to the dtype of its kind.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text as read (object dtype, blanks NaN, spaces stripped).
+    kind : str
+        ``date`` → datetime64[ns]; ``flag`` and ``integer`` → Int64; ``number`` → float64;
+        ``id`` and ``text`` → unchanged text; ``auto`` → float64 if all values are numbers.
+
+    Returns
+    -------
+    pandas.Series
+        The parsed column; values that do not parse are missing (NaN, NaT or <NA>).
+    """
+    parser = _PARSERS.get(kind)
+    return values if parser is None else parser(values)
+
+
+def read_column(values: pd.Series, kind: ColumnKind) -> tuple[pd.Series, pd.Series]:
+    """Clean and parse one column as read.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text as read (object dtype, blanks NaN).
+    kind : str
+        The column's kind (see :func:`parse_column`).
+
+    Returns
+    -------
+    text : pandas.Series
+        The text with surrounding spaces stripped (cells of spaces only become NaN).
+    parsed : pandas.Series
+        The parsed column.
+
+    Notes
+    -----
+    Identifiers and text are stripped first. Typed columns are parsed as read and only the
+    values that fail are stripped and parsed again (a date column is then parsed again whole, so
+    that it keeps one format): stripping millions of values is the slowest step otherwise.
+    """
+    if kind not in TYPED_KINDS:
+        text = _clean_text(values)
+        return text, parse_column(text, kind)
+    parsed = parse_column(values, kind)
+    failed = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if not failed.any():
+        return values, parsed
+    text = values.copy()
+    text[failed] = _clean_text(values[failed])
+    if kind == "date":
+        return text, parse_column(text, kind)
+    retry = text[failed].dropna()
+    if len(retry):
+        parsed[retry.index] = parse_column(retry, kind)
+    return text, parsed

@@ -1,0 +1,165 @@
+"""Regression adjustment: the logistic regression of a binary outcome on treatment and
+covariates (adjusted odds ratio and average marginal effects), and the Poisson and negative
+binomial regressions of a count outcome with their tests of overdispersion.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from scipy.special import expit
+
+from analysis.models.effects.common import cov_kwargs, se_type, treatment_design, z_value
+
+__all__ = ["count_models", "logistic_adjusted", "overdispersion_table", "overdispersion_test"]
+
+
+def logistic_adjusted(
+    frame: pd.DataFrame,
+    outcome: str,
+    covariates: Sequence[str],
+    categorical: Mapping[str, Any] | None = None,
+    treatment_col: str = "treated",
+    cluster_col: str | None = None,
+    alpha: float = 0.05,
+) -> tuple[pd.DataFrame, Any]:
+    """Logistic regression of a binary outcome on treatment and covariates.
+
+    Returns the adjusted odds ratio and the average marginal effect of treatment as a risk
+    difference, averaged over the treated (ATT) and over everyone (ATE): each person's
+    predicted risk with treatment set to 1 minus set to 0. Its standard error is the delta
+    method, ``g' V g`` with ``g = mean_i [p_i1 (1 - p_i1) x_i1 - p_i0 (1 - p_i0) x_i0]`` and ``V``
+    the robust (HC1) or cluster-robust covariance of the coefficients.
+
+    Returns
+    -------
+    table : DataFrame
+        Rows ``odds ratio``, ``risk difference (ATT)``, ``risk difference (ATE)``; columns
+        ``measure``, ``estimate``, ``se`` (of the log odds ratio or the difference), ``ci_low``,
+        ``ci_high``, ``p_value``, ``se_type``, ``n``.
+    model : statsmodels GLM results
+    """
+    X = treatment_design(frame, covariates, categorical, treatment_col)
+    y = frame[outcome].astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = sm.GLM(y, X, family=sm.families.Binomial()).fit(**cov_kwargs(frame, cluster_col))
+    beta, V = model.params.to_numpy(), model.cov_params().to_numpy()
+    j = list(X.columns).index(treatment_col)
+    z = z_value(alpha)
+    rows = []
+    b, s = beta[j], np.sqrt(V[j, j])
+    rows.append({"measure": "odds ratio", "estimate": np.exp(b), "se": s,
+                 "ci_low": np.exp(b - z * s), "ci_high": np.exp(b + z * s),
+                 "p_value": 2 * stats.norm.sf(abs(b / s))})
+    X1, X0 = X.to_numpy(dtype=float).copy(), X.to_numpy(dtype=float).copy()
+    X1[:, j], X0[:, j] = 1.0, 0.0
+    p1, p0 = expit(X1 @ beta), expit(X0 @ beta)
+    t = frame[treatment_col].to_numpy().astype(int) == 1
+    for name, sel in (("risk difference (ATT)", t), ("risk difference (ATE)", np.ones_like(t))):
+        d = float(np.mean(p1[sel] - p0[sel]))
+        g = ((p1 * (1 - p1))[sel, None] * X1[sel] - (p0 * (1 - p0))[sel, None] * X0[sel]).mean(0)
+        se = float(np.sqrt(g @ V @ g))
+        rows.append({"measure": name, "estimate": d, "se": se, "ci_low": d - z * se,
+                     "ci_high": d + z * se, "p_value": 2 * stats.norm.sf(abs(d / se))})
+    table = pd.DataFrame(rows).assign(se_type=se_type(cluster_col), n=len(frame))
+    return table, model
+
+
+def overdispersion_test(y: np.ndarray, mu: np.ndarray) -> dict[str, float]:
+    """Cameron and Trivedi's (1990) regression test of Poisson equidispersion against NB2.
+
+    Regress ``((y - mu)^2 - y) / mu`` on ``mu`` without a constant (``mu`` from the Poisson
+    fit); the slope estimates the NB2 overdispersion ``alpha`` and its one-sided t test asks
+    whether ``alpha > 0``.
+
+    Returns
+    -------
+    dict
+        ``alpha`` (slope), ``t``, ``p_value`` (one-sided), ``dispersion`` (Pearson chi-square
+        over residual degrees of freedom is not used here: ``mean((y - mu)^2 / mu)``).
+    """
+    y, mu = np.asarray(y, dtype=float), np.asarray(mu, dtype=float)
+    aux = ((y - mu) ** 2 - y) / mu
+    fit = sm.OLS(aux, mu[:, None]).fit()
+    return {"alpha": float(fit.params[0]), "t": float(fit.tvalues[0]),
+            "p_value": float(stats.t.sf(fit.tvalues[0], fit.df_resid)),
+            "dispersion": float(np.mean((y - mu) ** 2 / mu))}
+
+
+def count_models(
+    frame: pd.DataFrame,
+    outcome: str,
+    covariates: Sequence[str],
+    categorical: Mapping[str, Any] | None = None,
+    treatment_col: str = "treated",
+    cluster_col: str | None = None,
+    alpha: float = 0.05,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Poisson and negative binomial (NB2) regressions of a count outcome, with a dispersion test.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per model: ``model``, ``rate_ratio``, ``rr_ci_low``, ``rr_ci_high``, ``se`` (of
+        the log rate ratio), ``p_value``, ``nb_alpha`` (NB2 dispersion, NaN for Poisson),
+        ``log_likelihood``, ``aic``, ``se_type``, ``n``.
+    tests : dict
+        ``cameron_trivedi``: :func:`overdispersion_test`; ``lr_alpha``: likelihood-ratio test of
+        ``alpha = 0`` (statistic, and p halved because 0 is on the boundary); ``preferred``:
+        ``"negative binomial"`` when either test rejects at ``alpha``, else ``"Poisson"``.
+    """
+    X = treatment_design(frame, covariates, categorical, treatment_col)
+    y = frame[outcome].astype(float)
+    kw = cov_kwargs(frame, cluster_col)
+    z = z_value(alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(**kw)
+        pois_ml = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+        nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(
+            start_params=np.append(pois_ml.params.to_numpy(), 0.5), disp=0, maxiter=200,
+            method="bfgs", **kw)
+    rows = []
+    for name, res, a in (("Poisson", pois, np.nan),
+                         ("negative binomial", nb, float(nb.params.iloc[-1]))):
+        b, s = float(res.params[treatment_col]), float(res.bse[treatment_col])
+        rows.append({"model": name, "rate_ratio": np.exp(b), "rr_ci_low": np.exp(b - z * s),
+                     "rr_ci_high": np.exp(b + z * s), "se": s,
+                     "p_value": 2 * stats.norm.sf(abs(b / s)), "nb_alpha": a,
+                     "log_likelihood": float(res.llf), "aic": float(res.aic)})
+    table = pd.DataFrame(rows).assign(se_type=se_type(cluster_col), n=len(frame))
+    ct = overdispersion_test(y.to_numpy(), pois_ml.fittedvalues.to_numpy())
+    lr = max(0.0, 2 * (float(nb.llf) - float(pois_ml.llf)))
+    lr_p = 0.5 * stats.chi2.sf(lr, 1)
+    preferred = "negative binomial" if min(ct["p_value"], lr_p) < alpha else "Poisson"
+    return table, {"cameron_trivedi": ct, "lr_alpha": {"statistic": lr, "p_value": lr_p},
+                   "preferred": preferred}
+
+
+def overdispersion_table(tests: Mapping[str, Any]) -> pd.DataFrame:
+    """The two overdispersion tests of :func:`count_models` as a table.
+
+    Parameters
+    ----------
+    tests : mapping
+        The ``tests`` returned by :func:`count_models`.
+
+    Returns
+    -------
+    DataFrame
+        ``test``, ``statistic``, ``estimate`` (the Cameron-Trivedi ``alpha``; NaN for the
+        likelihood-ratio test), ``p_value``.
+    """
+    ct, lr = tests["cameron_trivedi"], tests["lr_alpha"]
+    return pd.DataFrame([
+        {"test": "Cameron-Trivedi regression (alpha > 0)", "statistic": ct["t"],
+         "estimate": ct["alpha"], "p_value": ct["p_value"]},
+        {"test": "likelihood ratio, alpha = 0 (boundary)", "statistic": lr["statistic"],
+         "estimate": np.nan, "p_value": lr["p_value"]}])
