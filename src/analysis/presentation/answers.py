@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analysis.costs import money
+
 __all__ = [
     "cohort_answer",
     "survival_answer",
@@ -43,9 +45,7 @@ def pct(value: Any, digits: int = 1) -> str:
 def gbp(value: Any) -> str:
     """Pounds with thousands separators (``£15,497,368``; ``-£2,251``), or the not-shown text."""
     v = number(value)
-    if v is None:
-        return NOT_SHOWN
-    return f"-£{abs(v):,.0f}" if v < 0 else f"£{v:,.0f}"
+    return NOT_SHOWN if v is None else money.gbp(v)
 
 
 def p_text(p: Any) -> str:
