@@ -2,7 +2,7 @@
 """Set up the project's environment and run its jobs, with nothing but Python 3.11 and pip.
 
     python3 project.py run [PARAMS]   # the whole analysis (default: params/default.yaml)
-    python3 project.py test           # the full test suite: unit tests, end-to-end run, nbval
+    python3 project.py test           # the full test suite: unit tests, type check, end-to-end run, nbval
     python3 project.py lab            # JupyterLab on the notebooks (installs it on first use)
     python3 project.py lock           # re-resolve the pinned environment (maintainers)
 
@@ -61,9 +61,10 @@ def ensure_env(lab: bool = False) -> None:
 
 
 def cmd_run(args: list[str]) -> int:
+    """Run the analysis; paths on the command line are relative to the current folder."""
     ensure_env()
-    params = args or ["params/default.yaml"]
-    return subprocess.run([str(PY), "-m", "analysis", "run", *params], cwd=ROOT).returncode
+    params = args or [str(ROOT / "params" / "default.yaml")]
+    return subprocess.run([str(PY), "-m", "analysis", "run", *params]).returncode
 
 
 def cmd_test(args: list[str]) -> int:

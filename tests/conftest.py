@@ -17,12 +17,15 @@ def root() -> Path:
 
 @pytest.fixture
 def write_params(tmp_path: Path):
-    """Write a YAML parameter file into a temporary project (with pyproject.toml) and return its path."""
+    """Write a YAML parameter file into a temporary folder (with pyproject.toml) and return its path.
+
+    The file lies in the folder itself, so its relative paths (``data/...``) name files under
+    ``tmp_path``.
+    """
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
-    (tmp_path / "params").mkdir()
 
     def _write(text: str, name: str = "p.yaml") -> Path:
-        path = tmp_path / "params" / name
+        path = tmp_path / name
         path.write_text(text)
         return path
 

@@ -103,7 +103,7 @@ def _failing_project(tmp_path: Path, root: Path) -> Path:
         nbformat.write(nb, tmp_path / "notebooks" / f"{name}.ipynb")
     params = tmp_path / "params/p.yaml"
     params.write_text((root / "params/rossi.yaml").read_text()
-                      .replace("data/public/rossi.csv", "data/rossi.csv"))
+                      .replace("../data/public/rossi.csv", "../data/rossi.csv"))
     return params
 
 
@@ -190,9 +190,9 @@ def test_kernels_use_the_data_the_runner_validated_and_the_copy_is_deleted(
     params_path = _failing_project(tmp_path / "project", root)
     check = nbformat.read(params_path.parents[1] / "notebooks/01_ok.ipynb", as_version=4)
     check.cells[1].source = (
-        "from analysis.params import load_params\n"
-        "from analysis.data.loading import _validated_by_runner\n"
-        "print('handed over:', _validated_by_runner(load_params(params_file)) is not None)")
+        "from analysis.running.parameters import read_parameters\n"
+        "from analysis.data.loading import _handed_over\n"
+        "print('handed over:', _handed_over(read_parameters(params_file)) is not None)")
     nbformat.write(check, params_path.parents[1] / "notebooks/01_ok.ipynb")
     params = load_params(params_path, {"notebooks": ["01_ok"]})
     result = run(params, progress_bar=False)

@@ -2,7 +2,7 @@
 
 Notebooks run up to ``jobs`` at a time, each after the notebooks it depends on: whenever a
 kernel is free, the runner starts the first waiting notebook whose dependencies have finished.
-With five notebooks on two kernels the order decides whether the long notebooks overlap or one
+With six notebooks on two kernels the order decides whether the long notebooks overlap or one
 of them runs alone at the end. :func:`start_order` replays every order allowed by the
 dependencies with the durations of the previous run of the same name (from its
 ``manifest.json``) and returns the order that would finish first. Without a previous run, or
@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 __all__ = ["finish_time", "previous_durations", "start_order", "MAX_ORDERS_TRIED"]
@@ -105,6 +105,7 @@ def start_order(order: Sequence[str], deps: Mapping[str, set[str]],
     order = list(order)
     if jobs <= 1 or not seconds or any(n not in seconds for n in order):
         return order
+    candidates: Iterator[tuple[str, ...]]
     if len(order) <= MAX_ORDERS_TRIED:
         candidates = itertools.permutations(order)
     else:

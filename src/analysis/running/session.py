@@ -1,7 +1,7 @@
 """What every notebook starts with: its parameters, validated data, cohort, output sink and style.
 
 A notebook's first code cell is one call, ``params, data, cohort, out = start(NAME, params_file,
-output_dir)``, so the five notebooks set up the same way and a change to the set-up is made once.
+output_dir)``, so the notebooks set up the same way and a change to the set-up is made once.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from analysis.data.loading import ValidatedData, load_data
+from analysis.disclosure import set_policy
 from analysis.measures.cohort import Cohort, build_cohort
-from analysis.params import RunParams, load_params
+from analysis.params import RunParams
 from analysis.presentation.outputs import RunOutput
 from analysis.presentation.style import use_style
+from analysis.running.parameters import read_parameters
 
 __all__ = ["Session", "start"]
 
@@ -28,14 +30,17 @@ class Session(NamedTuple):
 
 
 def start(notebook: str, params_file: str | Path, output_dir: str | Path) -> Session:
-    """Set up a notebook: figure style, parameters, validated data, cohort and output sink.
+    """Set up a notebook: figure style, parameters, disclosure policy, validated data, cohort
+    and output sink.
 
     Parameters
     ----------
     notebook : str
         The notebook's name, e.g. ``"01_cohort"``; prefixes its tables and figures.
     params_file : str or Path
-        The parameter file (the ``params_file`` of the notebook's ``parameters`` cell).
+        The ``params_file`` of the notebook's ``parameters`` cell: in a run, the parameters the
+        runner has checked and resolved (:mod:`analysis.running.parameters`); else a parameter
+        file.
     output_dir : str or Path
         The run's output folder (the ``output_dir`` of the ``parameters`` cell).
 
@@ -45,6 +50,8 @@ def start(notebook: str, params_file: str | Path, output_dir: str | Path) -> Ses
         Parameters, validated data, the analysis cohort and the notebook's :class:`RunOutput`.
     """
     use_style()
-    params = load_params(params_file)
+    params = read_parameters(params_file)
+    set_policy(params.disclosure.min_cell, params.disclosure.rounding)
     data = load_data(params)
-    return Session(params, data, build_cohort(params, data), RunOutput(output_dir, notebook))
+    return Session(params, data, build_cohort(params, data),
+                   RunOutput(Path(output_dir), notebook))
