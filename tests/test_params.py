@@ -28,8 +28,8 @@ data:
 def rossi_params(write_params, root: Path):
     def _make(text: str = ROSSI) -> Path:
         path = write_params(text)
-        (path.parents[1] / "data").mkdir(exist_ok=True)
-        shutil.copy(root / "data/public/rossi.csv", path.parents[1] / "data/rossi.csv")
+        (path.parent / "data").mkdir(exist_ok=True)
+        shutil.copy(root / "data/public/rossi.csv", path.parent / "data/rossi.csv")
         return path
 
     return _make
@@ -48,11 +48,12 @@ def test_bundled_parameter_files_load(root: Path, name: str) -> None:
         assert file.is_file()
 
 
-def test_good_file_resolves_paths_against_project_root(rossi_params) -> None:
+def test_good_file_resolves_paths_against_its_own_folder(rossi_params, root: Path) -> None:
     path = rossi_params()
     p = load_params(path)
-    assert p.data.survival.file == path.parents[1] / "data/rossi.csv"
-    assert p.resolved()["data"]["survival"]["file"] == "data/rossi.csv"
+    assert p.data.survival.file == path.parent / "data/rossi.csv"
+    assert p.resolved()["data"]["survival"]["file"] == str(path.parent / "data/rossi.csv")
+    assert p.root == root  # a folder without notebooks/ runs the installed project's notebooks
 
 
 def test_unknown_key_is_named_with_a_suggestion(rossi_params) -> None:

@@ -334,7 +334,7 @@ def test_empty_file_is_reported(records, content: str) -> None:
 
 
 def test_empty_files_in_both_tables_are_reported_together(records) -> None:
-    msg = message(records(people="", offences="ref,off_dt\n"))
+    msg = message(records(people="", offences=""))
     assert msg.splitlines() == ["data/people.csv: the file has no data rows",
                                 "data/offences.csv: the file has no data rows"]
 
@@ -620,25 +620,27 @@ def test_public_data_mappings_validate(root: Path) -> None:
 
 def test_data_handed_over_by_the_runner_are_used_only_for_the_same_files_and_parameters(
         records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.data.loading import VALIDATED_DATA_ENV, data_fingerprint, save_validated
+    from analysis.data.handover import serve
+    from analysis.data.loading import data_fingerprint
 
     params = records()
     fresh = load_data(params)
     marked = dataclasses.replace(fresh, rows_read={"people": -1})  # tells the copy apart
     folder = tmp_path / "handover"
     folder.mkdir()
-    monkeypatch.setenv(VALIDATED_DATA_ENV, str(save_validated(marked, data_fingerprint(params),
-                                                              folder)))
-    assert load_data(params).rows_read == {"people": -1}
-    pd.testing.assert_frame_equal(load_data(params).people, fresh.people)
-    # other data parameters: validated afresh
-    other = records(edit={"extract_date: 2025-09-30": "extract_date: 2025-10-31"})
-    assert load_data(other).rows_read["people"] > 0
-    # the same file changed after the runner read it: validated afresh, errors reported
-    records(people=replace_cell(PEOPLE, 2, "dob", "not a date"))
-    with pytest.raises(DataError, match="date"):
-        load_data(params)
-    # a handover that has gone: validated afresh
-    records()
-    monkeypatch.setenv(VALIDATED_DATA_ENV, str(folder / "gone.pickle"))
+    with serve(marked, data_fingerprint(params), folder) as handed:
+        for key, value in handed.items():
+            monkeypatch.setenv(key, value)
+        assert load_data(params).rows_read == {"people": -1}
+        pd.testing.assert_frame_equal(load_data(params).people, fresh.people)
+        assert [p.name for p in folder.iterdir()] in (["data.sock"], [])  # no copy of the data
+        # other data parameters: validated afresh
+        other = records(edit={"extract_date: 2025-09-30": "extract_date: 2025-10-31"})
+        assert load_data(other).rows_read["people"] > 0
+        # the same file changed after the runner read it: validated afresh, errors reported
+        records(people=replace_cell(PEOPLE, 2, "dob", "not a date"))
+        with pytest.raises(DataError, match="date"):
+            load_data(params)
+        records()
+    # a hand-over that has ended: validated afresh
     assert load_data(params).rows_read["people"] > 0

@@ -21,6 +21,7 @@ in the parameter file under ``needs``, ``covariates`` and ``interventions`` and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Literal
 
 Kind = Literal["id", "date", "integer", "number", "flag", "text"]
@@ -95,7 +96,9 @@ OFFENCE_ROLES: tuple[Role, ...] = (
     Role("offence_date", "date", True, False, "Date the offence was committed (on or after cohort start)."),
     Role("proven_date", "date", True, False,
          "Date the offence was proven by conviction or caution (on or after the offence date)."),
-    Role("offence_type", "text", True, False, "Offence description or category."),
+    Role("offence_type", "text", True, False,
+         "Offence description, category or Home Office offence code; mapped to unit-cost "
+         "categories by the offence mapping ([data/reference/README.md](../data/reference/README.md))."),
     Role("attempt", "flag", False, True, "1 if the offence was an attempt."),
 )
 
@@ -108,6 +111,24 @@ ROLES: dict[str, tuple[Role, ...]] = {
 #: Values read as 1 / 0 in a ``flag`` column (compared case-insensitively).
 FLAG_TRUE = frozenset({"1", "1.0", "true", "t", "yes", "y"})
 FLAG_FALSE = frozenset({"0", "0.0", "false", "f", "no", "n"})
+
+#: The named ways a file may write its dates (``data.<table>.date_format``; the first is the
+#: default): ``day_first`` DD/MM/YYYY, ``month_first`` MM/DD/YYYY, ``iso`` YYYY-MM-DD only. A
+#: ``strptime`` format with a day, a month and a year (e.g. ``%d.%m.%Y``) may be given instead.
+#: YYYY-MM-DD is accepted with every choice (see :mod:`analysis.data.parsing`).
+DATE_FORMAT_NAMES = ("day_first", "month_first", "iso")
+
+
+def is_date_format(fmt: str) -> bool:
+    """Whether ``fmt`` is a named date format or a strptime format that writes and reads back
+    a date's day, month and year."""
+    if fmt in DATE_FORMAT_NAMES:
+        return True
+    probe = date(2001, 11, 23)
+    try:
+        return datetime.strptime(probe.strftime(fmt), fmt).date() == probe
+    except ValueError:
+        return False
 
 
 def role(table: str, name: str) -> Role:

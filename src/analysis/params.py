@@ -1,8 +1,10 @@
 """Parameter files: schema, loading and checks made before any notebook runs.
 
-A run is described by one YAML file in ``params/``. :func:`load_params` reads it, rejects
-unknown keys (typos), wrong types, missing files and inconsistent column roles, and returns a
-:class:`RunParams` whose relative paths are resolved against the project root.
+A run is described by one YAML file, in ``params/`` or in any folder. :func:`load_params` reads
+it, rejects unknown keys (typos), wrong types, missing files and inconsistent column roles, and
+returns a :class:`RunParams` with absolute paths: a relative path written in the file is resolved
+against the folder of the file itself; a cost file the file does not name is the project's bundled
+one (``data/costs/``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from analysis.contract import ROLES
+from analysis.contract import DATE_FORMAT_NAMES, ROLES, is_date_format
+from analysis.design_spec import DesignParams
 from analysis.errors import ParameterError
 from analysis.files import project_root
+from analysis.transform_spec import ModelParams, transform_problems
 
 __all__ = [
     "RunParams",
@@ -26,6 +30,8 @@ __all__ = [
     "TableParams",
     "Intervention",
     "load_params",
+    "notebook_project",
+    "FAILED_SUFFIX",
 ]
 
 
@@ -37,7 +43,9 @@ PERFORMANCE_NOTEBOOK = "05_performance_measures"
 #: reoffences (GBP at the price year of ``costs.price_year``).
 COST_OUTCOME = "reoffence_cost_gbp"
 #: Path fields of the ``costs`` section.
-COST_FILES = ("unit_costs", "deflators", "offence_mapping", "case_studies")
+COST_FILES = ("unit_costs", "deflators", "offence_mapping", "offence_mapping_local", "case_studies")
+#: Ending of the folder that keeps a failed run's notebooks; no run name may end with it.
+FAILED_SUFFIX = ".failed"
 
 
 class _Strict(BaseModel):
@@ -50,6 +58,16 @@ class TableParams(_Strict):
     file: Path
     columns: dict[str, str] = Field(default_factory=dict)
     sheet: str | int | None = None
+    date_format: str = Field("day_first", description="How the file writes dates (see "
+                             "analysis.contract.DATE_FORMAT_NAMES); YYYY-MM-DD always reads.")
+
+    @field_validator("date_format")
+    @classmethod
+    def _known_date_format(cls, v: str) -> str:
+        if not is_date_format(v):
+            raise ValueError(f"give {', '.join(DATE_FORMAT_NAMES)} or a strptime format with a "
+                             "day, a month and a year, such as '%d.%m.%Y'")
+        return v
 
 
 class Intervention(_Strict):
@@ -171,8 +189,16 @@ class CostParams(_Strict):
         Path("data/costs/gdp_deflators.csv"),
         description="HM Treasury GDP deflators by financial year (release named in the file).")
     offence_mapping: Path = Field(
-        Path("data/costs/offence_mapping.csv"),
-        description="Editable map from local offence descriptions to unit-cost categories.")
+        Path("data/reference/offence_mapping.csv"),
+        description="Map from offence descriptions and Home Office offence codes to unit-cost "
+                    "categories (the bundled, versioned reference file).")
+    offence_mapping_local: Path | None = Field(
+        None, description="Your own mapping file (same columns): its rows are added to "
+                          "offence_mapping and replace a row with the same description or code.")
+    uncosted_share_warning: float = Field(
+        0.10, ge=0, le=1,
+        description="Warn when more than this share of the proven reoffences is not costed "
+                    "(0.10 = 10%), at the end of the run and in notebook 04.")
     case_studies: Path = Field(
         Path("data/costs/case_studies.csv"),
         description="Offence lists and published totals of the Pan-Dorset case studies.")
@@ -212,6 +238,18 @@ class CostParams(_Strict):
         0.5, gt=0, lt=1,
         description="Relative low/high range of the one-way sensitivities of the programme cost "
                     "and the reoffences per reoffender (0.5 = -50% / +50%).")
+    illustrative: list[str] = Field(
+        default_factory=list,
+        description="Keys of this section whose values are illustrative assumptions rather than "
+                    "local or published figures; the report marks them beside the £ figures.")
+
+    @field_validator("illustrative")
+    @classmethod
+    def _known_keys(cls, v: list[str]) -> list[str]:
+        unknown = [k for k in v if k not in cls.model_fields or k == "illustrative"]
+        if unknown:
+            raise ValueError(f"not a key of costs: {', '.join(unknown)}")
+        return v
 
     @field_validator("recorded_to_actual_range")
     @classmethod
@@ -251,6 +289,11 @@ class DisclosureParams(_Strict):
     """Small-count suppression in published tables."""
 
     min_cell: int = Field(5, ge=1)
+    acknowledge_min_cell_below_3: bool = Field(False, description="Needed for min_cell 1 or 2.")
+    rounding: int | None = Field(
+        None, ge=2, description="Round every count a published table shows to the nearest "
+                                "multiple of this (e.g. 5), on top of the small-count rule; "
+                                "null shows counts exactly.")
 
 
 class RunParams(_Strict):
@@ -264,9 +307,11 @@ class RunParams(_Strict):
     measures: MeasureParams = MeasureParams()
     survival: SurvivalParams = SurvivalParams()
     effects: EffectsParams = EffectsParams()
+    models: ModelParams = ModelParams()
     costs: CostParams = CostParams()
     performance: PerformanceParams = PerformanceParams()
     disclosure: DisclosureParams = DisclosureParams()
+    design: DesignParams = DesignParams()
     source: Path | None = Field(None, exclude=True)
     root: Path | None = Field(None, exclude=True)
 
@@ -275,6 +320,9 @@ class RunParams(_Strict):
     def _safe_run_name(cls, v: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v):
             raise ValueError("use letters, digits, '_', '-' or '.', starting with a letter or digit")
+        if v.endswith(FAILED_SUFFIX):
+            raise ValueError(f"a name ending in '{FAILED_SUFFIX}' is kept for the partly executed "
+                             f"notebooks of a failed run (<run_name>{FAILED_SUFFIX}); choose another")
         return v
 
     def runs_notebook(self, name: str) -> bool:
@@ -307,7 +355,8 @@ class RunParams(_Strict):
         if self.performance.population is not None and self.runs_notebook(PERFORMANCE_NOTEBOOK):
             files["population"] = self.performance.population
         if self.uses_cost_files():
-            files.update({f"costs.{k}": getattr(self.costs, k) for k in COST_FILES})
+            files.update({f"costs.{k}": getattr(self.costs, k) for k in COST_FILES
+                          if getattr(self.costs, k) is not None})
         return files
 
     def resolved(self) -> dict[str, Any]:
@@ -422,16 +471,42 @@ def _check_consistency(p: RunParams) -> list[str]:
         problems.append("data.extract_date: required with data.form 'records' (date the data were extracted)")
     if d.treatment in d.covariates:
         problems.append(f"data.covariates: contains the treatment column '{d.treatment}'")
+    problems += transform_problems(dict(p.models.transforms), list(d.covariates))
     if d.form == "survival" and p.survival.time_varying:
         problems.append("survival.time_varying: needs dated status changes (records form only)")
     if p.notebooks is not None and not p.notebooks:
         problems.append("notebooks: give at least one notebook, or leave the key out to run all")
+    if p.disclosure.min_cell < 3 and not p.disclosure.acknowledge_min_cell_below_3:
+        problems.append(
+            f"disclosure.min_cell: {p.disclosure.min_cell} lets published tables show counts of "
+            "1 or 2 people; to accept that, also set disclosure.acknowledge_min_cell_below_3: true")
     return problems
 
 
-def _resolve_paths(p: RunParams, root: Path) -> RunParams:
-    def res(path: Path) -> Path:
-        return path if path.is_absolute() else (root / path).resolve()
+def notebook_project(source: Path) -> Path:
+    """The project whose notebooks run a parameter file, and whose reference files it may use.
+
+    The nearest folder at or above the file's folder that holds ``pyproject.toml`` and a
+    ``notebooks/`` folder; for a file anywhere else, the project the package is installed from
+    (whatever the working directory).
+    """
+    folder = source.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file() and (candidate / "notebooks").is_dir():
+            return candidate
+    try:
+        return project_root()
+    except FileNotFoundError:
+        return Path.cwd().resolve()
+
+
+def _resolve_paths(p: RunParams, base: Path, root: Path) -> RunParams:
+    """Make every path absolute: those written in the file against ``base`` (the file's folder),
+    the cost files it does not name against ``root`` (the project's bundled files)."""
+
+    def res(path: Path, against: Path = base) -> Path:
+        path = path.expanduser()
+        return path if path.is_absolute() else (against / path).resolve()
 
     d = p.data
     tables = {
@@ -444,7 +519,9 @@ def _resolve_paths(p: RunParams, root: Path) -> RunParams:
     perf = p.performance
     if perf.population is not None:
         perf = perf.model_copy(update={"population": res(perf.population)})
-    costs = p.costs.model_copy(update={k: res(getattr(p.costs, k)) for k in COST_FILES})
+    written = p.costs.model_fields_set
+    costs = p.costs.model_copy(update={k: res(getattr(p.costs, k), base if k in written else root)
+                                       for k in COST_FILES if getattr(p.costs, k) is not None})
     return p.model_copy(update={"data": data, "performance": perf, "costs": costs, "root": root})
 
 
@@ -461,7 +538,9 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
     Returns
     -------
     RunParams
-        Checked parameters with absolute input paths.
+        Checked parameters with absolute input paths (relative paths of the file resolved
+        against its folder) and ``root``, the project whose notebooks run
+        (:func:`notebook_project`).
 
     Raises
     ------
@@ -487,16 +566,16 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Ru
         params = RunParams.model_validate(raw)
     except ValidationError as err:
         raise ParameterError(_format_validation_error(err, source)) from None
-    try:
-        root = project_root(source.resolve().parent)
-    except FileNotFoundError:
-        root = Path.cwd().resolve()
-    params = _resolve_paths(params, root).model_copy(update={"source": source.resolve()})
+    root = notebook_project(source)
+    params = _resolve_paths(params, source.resolve().parent, root).model_copy(
+        update={"source": source.resolve()})
     problems = _check_consistency(params)
     for table, file in params.input_files().items():
         key = {"metadata": "data.metadata", "population": "performance.population"}.get(
             table, table if table.startswith("costs.") else f"data.{table}.file")
-        if not file.is_file():
+        if file.is_dir():
+            problems.append(f"{key}: a folder, not a file: {file}")
+        elif not file.is_file():
             problems.append(f"{key}: file not found: {file}")
     if params.notebooks:
         nb_dir = root / "notebooks"

@@ -5,14 +5,18 @@
 role names and parsed to proper dtypes (:mod:`analysis.data.parsing`), with every failed rule as a
 :class:`~analysis.errors.Problem`: the file, the column (the user's name and its role), the rule
 and the failing data row numbers (1 = first row after the header). Messages never contain a cell
-value: the inputs hold personal data.
+value: the inputs hold personal data. Dates are read in the file's declared ``date_format``
+(:mod:`analysis.data.parsing`); a missing column whose name the file has but for capitals,
+spaces or underscores is suggested, and a workbook's sheets are named.
 
 Checks run in three stages, each a pandera ``DataFrameSchema`` validated with ``lazy=True``:
 
 1. *types*, on the text as read: required values present, numbers, whole numbers, 0/1 flags
    and dates parse;
 2. *values*, on the parsed columns: follow-up longer than zero, exit not before cohort start,
-   proven date not before offence date, plausible age, non-negative counts, unique person ids;
+   proven date not before offence date, plausible age (mapped, or derived from the date of
+   birth where it is used), date of birth not after cohort start, non-negative counts, unique
+   person ids;
 3. *cross-table* (records form, :func:`validate_cross`), on the offences: person known in the
    people table, offence not before that person's cohort start.
 
@@ -24,6 +28,7 @@ the CSV files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -32,15 +37,30 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from analysis.data.parsing import TYPED_KINDS, read_column
-from analysis.data.readers import NO_DATA_ROWS
-from analysis.data.specs import ColumnSpec, table_specs
+from analysis.data.parsing import (
+    DEFAULT_DATE_FORMAT,
+    TYPED_KINDS,
+    date_format_label,
+    other_date_order,
+    parse_dates,
+    read_column,
+)
+from analysis.data.readers import (
+    DUPLICATE_COLUMN,
+    NO_DATA_ROWS,
+    SHORT_LINES,
+    file_columns,
+    sheets_note,
+    workbook_sheets,
+)
+from analysis.data.specs import ColumnSpec, table_params, table_specs
 from analysis.errors import Problem
 from analysis.params import RunParams
 
 __all__ = [
     "AGE_RANGE",
     "RULES",
+    "age_at",
     "TableResult",
     "validate_cross",
     "validate_offences",
@@ -65,7 +85,7 @@ RULES: dict[str, str] = {
     "number": "wrong type: not a number",
     "integer": "wrong type: not a whole number",
     "flag": "wrong type: not a 0/1 flag (accepted: 1/0, true/false, yes/no, y/n)",
-    "date": "unparseable date (accepted: YYYY-MM-DD or DD/MM/YYYY, one format per column)",
+    "date": "unparseable date (accepted: {accepted}, one format per column)",
     "duration": "zero or negative follow-up (duration must be greater than 0)",
     "exit_before_start": "exit date before cohort start (zero or negative follow-up)",
     "offence_before_start": "offence dated before the person's cohort start (cohort_start in {people})",
@@ -75,6 +95,13 @@ RULES: dict[str, str] = {
     "treatment_levels": "treatment column has {n} level(s); two levels (0 and 1) are needed",
     "negative_count": "negative prior offence count",
     "age_range": f"age outside the plausible range {AGE_RANGE[0]} to {AGE_RANGE[1]} years",
+    "birth_after_start": "date of birth after cohort start",
+    "derived_age_range": (f"age at cohort start derived from the date of birth outside the "
+                          f"plausible range {AGE_RANGE[0]} to {AGE_RANGE[1]} years"),
+    "duplicate_column": DUPLICATE_COLUMN,
+    "short_lines": SHORT_LINES,
+    "near_miss": "the file has a column '{name}', which differs only in capitals, spaces or "
+                 "underscores: use that name in the parameters",
 }
 
 _TYPE_RULE: dict[str, str] = {k: RULES[k] for k in TYPED_KINDS}
@@ -151,27 +178,76 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- table checks
 
 
-def _missing_columns(raw: pd.DataFrame, specs: list[ColumnSpec],
-                     file: str) -> list[Problem]:
-    """Return one problem per required column the file does not have."""
+def _missing_columns(raw: pd.DataFrame, specs: list[ColumnSpec], file: str,
+                     table: str) -> list[Problem]:
+    """Return one problem per required column the file does not have.
+
+    A file column whose name differs only in capitals, spaces or underscores is suggested; a
+    workbook of several sheets gets one more problem naming the sheet read and its sheets.
+    """
     out = []
+    names = file_columns(raw)
     for s in specs:
         if s.source in raw.columns or not s.required:
             continue
         rule = RULES["missing_role"] if s.origin == "role" else RULES["missing_extra"].format(
             key=s.origin)
+        near = _near_miss(s.source, names)
+        if near is not None:
+            rule += "; " + RULES["near_miss"].format(name=near)
         out.append(Problem(file, s.label, rule))
+    read, sheets = workbook_sheets(raw)
+    if out and len(sheets) > 1:
+        out.append(Problem(file, None, f"{sheets_note(read, sheets)} with data.{table}.sheet"))
     return out
 
 
-def _type_schema(specs: list[ColumnSpec], parsed: pd.DataFrame) -> pa.DataFrameSchema:
+def _name_key(name: str) -> str:
+    """A column name without capitals, spaces or underscores, to find near misses."""
+    return re.sub(r"[\s_]+", "", name).casefold()
+
+
+def _near_miss(wanted: str, names: list[str]) -> str | None:
+    """The file's column named like ``wanted`` but for capitals, spaces or underscores, if any."""
+    key = _name_key(wanted)
+    return next((n for n in names if n != wanted and _name_key(n) == key), None)
+
+
+def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFrame,
+                table: str, date_format: str) -> dict[str, str]:
+    """The rule text of each date column: the formats accepted and, where every value of a
+    column that fails would read in the other day/month order, the setting that reads it."""
+    label = date_format_label(date_format)
+    accepted = "YYYY-MM-DD" if label == "YYYY-MM-DD" else f"YYYY-MM-DD or {label}"
+    rule = RULES["date"].format(accepted=accepted)
+    other = other_date_order(date_format)
+    rules = {}
+    for s in specs:
+        if s.kind != "date":
+            continue
+        rules[s.name] = rule
+        failed = parsed[s.name].isna() & text[s.name].notna()
+        if other is not None and failed.any() and parse_dates(
+                text[s.name].dropna(), other).notna().all():
+            rules[s.name] = (f"{rule}; the values read as {date_format_label(other)}: "
+                             f"set data.{table}.date_format: {other}")
+    return rules
+
+
+def _parsed(ok: pd.Series) -> Callable[[pd.Series], pd.Series]:
+    """A test that passes where a cell was parsed to its type (``ok``)."""
+    return lambda values: ok
+
+
+def _type_schema(specs: list[ColumnSpec], parsed: pd.DataFrame,
+                 date_rules: dict[str, str]) -> pa.DataFrameSchema:
     """Schema on the text as read: blanks in non-nullable columns, values of the wrong type."""
     columns = {}
     for s in specs:
         checks = []
         if s.kind in _TYPE_RULE:
-            ok = parsed[s.name].notna()
-            checks.append(_check(_TYPE_RULE[s.kind], lambda v, ok=ok: ok))
+            rule = date_rules[s.name] if s.kind == "date" else _TYPE_RULE[s.kind]
+            checks.append(_check(rule, _parsed(parsed[s.name].notna())))
         columns[s.name] = pa.Column(nullable=s.nullable, checks=checks)
     return pa.DataFrameSchema(columns)
 
@@ -191,10 +267,37 @@ def _value_checks(table: str, parsed: pd.DataFrame) -> dict[str, list[pa.Check]]
     if "cohort_start" in parsed and "exit_date" in parsed:
         start = parsed["cohort_start"]
         checks["exit_date"] = [_check(RULES["exit_before_start"], lambda v: ~(v < start))]
+    if table == "people" and "cohort_start" in parsed and "date_of_birth" in parsed:
+        checks["date_of_birth"] = _birth_checks(parsed)
     if "offence_date" in parsed and "proven_date" in parsed:
         offence = parsed["offence_date"]
         checks["proven_date"] = [_check(RULES["proven_before_offence"], lambda v: ~(v < offence))]
     return checks
+
+
+def _birth_checks(parsed: pd.DataFrame) -> list[pa.Check]:
+    """Checks of the date of birth: not after cohort start; where the age at cohort start is
+    derived from it (age not mapped, or blank), that age in :data:`AGE_RANGE`."""
+    lo, hi = AGE_RANGE
+    start = parsed["cohort_start"]
+    age = pd.to_numeric(parsed["age"], errors="coerce") if "age" in parsed else None
+    derived_used = pd.Series(True, index=parsed.index) if age is None else age.isna()
+
+    def plausible(dob: pd.Series) -> pd.Series:
+        born_before = (dob <= start).fillna(False).astype(bool)
+        in_range = age_at(start, dob).between(lo, hi).fillna(False).astype(bool)
+        return ~(derived_used & born_before & ~in_range)
+
+    return [_check(RULES["birth_after_start"], lambda dob: ~(dob > start)),
+            _check(RULES["derived_age_range"], plausible)]
+
+
+def age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
+    """Whole years from date of birth to ``start`` (the age at cohort start), as Float64."""
+    years = start.dt.year - dob.dt.year
+    before_birthday = (start.dt.month < dob.dt.month) | (
+        (start.dt.month == dob.dt.month) & (start.dt.day < dob.dt.day))
+    return (years - before_birthday.astype(int)).astype("Float64")
 
 
 def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame) -> pa.DataFrameSchema:
@@ -221,13 +324,9 @@ def _treatment_problems(parsed: pd.DataFrame, spec: ColumnSpec | None, file: str
 
 def _treatment_spec(table: str, specs: list[ColumnSpec], params: RunParams) -> ColumnSpec | None:
     """Return the spec of the treatment flag column of ``table``, if the table has it."""
-    d = params.data
-    if table == "survival":
-        name = d.treatment
-    elif table == "people":
-        name = next((iv.flag for iv in d.interventions if iv.name == d.treatment), None)
-    else:
+    if table not in ("survival", "people"):
         return None
+    name = params.data.treatment_flag()
     return next((s for s in specs if s.name == name and s.kind == "flag"), None)
 
 
@@ -252,14 +351,16 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
         columns dropped); ``problems``: every failed rule (empty if the table is valid).
     """
     specs = table_specs(table, params)
-    problems = _missing_columns(raw, specs, file)
+    problems = _missing_columns(raw, specs, file, table)
     specs = [s for s in specs if s.source in raw.columns]
     labels = {s.name: s.label for s in specs}
-    columns = {s.name: read_column(raw[s.source], s.kind) for s in specs}
+    date_format = getattr(table_params(params, table), "date_format", DEFAULT_DATE_FORMAT)
+    columns = {s.name: read_column(raw[s.source], s.kind, date_format) for s in specs}
     text = pd.DataFrame({name: pair[0] for name, pair in columns.items()}, index=raw.index, copy=False)
     parsed = pd.DataFrame({name: pair[1] for name, pair in columns.items()}, index=raw.index, copy=False)
     del columns
-    problems += _schema_problems(_type_schema(specs, parsed), text, file, labels)
+    date_rules = _date_rules(specs, text, parsed, table, date_format)
+    problems += _schema_problems(_type_schema(specs, parsed, date_rules), text, file, labels)
     del text
     problems += _schema_problems(_value_schema(table, specs, parsed), parsed, file, labels)
     problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)

@@ -6,15 +6,15 @@ them against the data contract (:mod:`analysis.data.checks`) and returns them as
 Every failed rule of every table is raised together as one :class:`~analysis.errors.DataError`.
 
 The runner validates the data once per run and hands them to the notebook kernels it starts
-(:func:`data_fingerprint`, :func:`save_validated`, :data:`VALIDATED_DATA_ENV`); :func:`load_data`
-in such a kernel uses them when they come from the same files and data parameters.
+from its memory (:mod:`analysis.data.handover`, checked by :func:`data_fingerprint`);
+:func:`load_data` in such a kernel uses them when they come from the same files and data
+parameters.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Literal
 
 import pandas as pd
 
+from analysis.data import handover
 from analysis.data.checks import (
     TableResult,
     validate_cross,
@@ -36,12 +37,10 @@ from analysis.files import sha256
 from analysis.params import RunParams
 
 __all__ = [
-    "VALIDATED_DATA_ENV",
     "ValidatedData",
     "data_fingerprint",
     "display_name",
     "load_data",
-    "save_validated",
 ]
 
 
@@ -70,12 +69,16 @@ class ValidatedData:
 
 
 def display_name(path: Path, params: RunParams) -> str:
-    """Return a file's name for messages: relative to the project root when inside it."""
-    if params.root is not None:
-        try:
-            return Path(path).relative_to(params.root).as_posix()
-        except ValueError:
-            pass
+    """Return a file's name for messages: as the parameter file can name it.
+
+    Relative to the parameter file's folder when the file lies inside it, else relative to the
+    project root when inside that, else the absolute path.
+    """
+    folders = [params.source.parent] if params.source is not None else []
+    folders += [params.root] if params.root is not None else []
+    for folder in folders:
+        if Path(path).is_relative_to(folder):
+            return Path(path).relative_to(folder).as_posix()
     return str(path)
 
 
@@ -84,11 +87,6 @@ _VALIDATORS: dict[str, Callable[[pd.DataFrame, RunParams, str], TableResult]] = 
     "people": validate_people,
     "offences": validate_offences,
 }
-
-
-#: Set by the runner for the kernels it starts: a file holding the data it has just validated
-#: (:func:`save_validated`), in a private temporary folder deleted when the run ends.
-VALIDATED_DATA_ENV = "ANALYSIS_VALIDATED_DATA"
 
 
 def _tables(params: RunParams) -> tuple[str, ...]:
@@ -107,39 +105,11 @@ def data_fingerprint(params: RunParams) -> str:
     return h.hexdigest()
 
 
-def save_validated(data: ValidatedData, fingerprint: str, folder: Path) -> Path:
-    """Write validated data, with the fingerprint of what they were read from, for the kernels.
-
-    Parameters
-    ----------
-    data : ValidatedData
-        From :func:`load_data`.
-    fingerprint : str
-        :func:`data_fingerprint` of the parameters, taken before the data were read.
-    folder : Path
-        A private folder (the runner's, mode 0700, deleted when the run ends).
-
-    Returns
-    -------
-    Path
-        The file to name in :data:`VALIDATED_DATA_ENV`.
-    """
-    path = folder / "validated.pickle"
-    with path.open("wb") as f:
-        pickle.dump({"fingerprint": fingerprint, "data": data}, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _validated_by_runner(params: RunParams) -> ValidatedData | None:
-    """The runner's validated data if it has handed them over and they match ``params``."""
-    path = os.environ.get(VALIDATED_DATA_ENV)
-    if not path or not Path(path).is_file():
+def _handed_over(params: RunParams) -> ValidatedData | None:
+    """The data served by the runner that started this kernel, if they match ``params``."""
+    if not os.environ.get(handover.ADDRESS_ENV):
         return None
-    with open(path, "rb") as f:
-        saved = pickle.load(f)  # written by this run's runner in its private folder
-    if saved.get("fingerprint") != data_fingerprint(params):
-        return None
-    return saved["data"]
+    return handover.receive(data_fingerprint(params))
 
 
 def load_data(params: RunParams) -> ValidatedData:
@@ -147,7 +117,7 @@ def load_data(params: RunParams) -> ValidatedData:
 
     In a notebook started by the runner, the data the runner has just validated are used
     instead when they come from the same files (same bytes) with the same data parameters
-    (:data:`VALIDATED_DATA_ENV`): a cohort of a million people is then validated once per run,
+    (:mod:`analysis.data.handover`): a cohort of a million people is then validated once per run,
     not once per notebook.
 
     Parameters
@@ -167,7 +137,7 @@ def load_data(params: RunParams) -> ValidatedData:
         If any table is empty, unreadable or breaks a rule; the message has one line per
         failed rule over all tables.
     """
-    validated = _validated_by_runner(params)
+    validated = _handed_over(params)
     if validated is not None:
         return validated
     tables = _tables(params)
@@ -198,7 +168,8 @@ def _read(table: str, params: RunParams, name: str, problems: list[Problem]) -> 
     tparams = table_params(params, table)
     wanted = {s.source for s in table_specs(table, params)}
     try:
-        return read_table(tparams.file, tparams.sheet, name=name, columns=wanted)
+        return read_table(tparams.file, tparams.sheet, name=name, columns=wanted,
+                          header_only=table == "offences")
     except DataError as err:
         problems.extend(err.problems)
     return None

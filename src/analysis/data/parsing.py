@@ -9,16 +9,20 @@ spaces from identifiers and text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from analysis.contract import FLAG_FALSE, FLAG_TRUE, Kind
+from analysis.contract import DATE_FORMAT_NAMES, FLAG_FALSE, FLAG_TRUE, Kind
 
 __all__ = [
+    "DATE_CHOICES",
     "DATE_FORMATS",
+    "DEFAULT_DATE_FORMAT",
+    "ISO_DATES",
     "TYPED_KINDS",
     "ColumnKind",
     "parse_auto",
@@ -28,16 +32,57 @@ __all__ = [
     "parse_integers",
     "parse_numbers",
     "read_column",
+    "date_families",
+    "date_format_label",
+    "other_date_order",
 ]
 
-#: Accepted date formats in two families tried in this order: ISO (``YYYY-MM-DD``) first, then the
-#: UK day-first form (``DD/MM/YYYY``). The first family that reads every value of a column is
-#: used for the whole column. Within a family a date may carry a time of day, as some database
-#: and spreadsheet exports write it; the time is dropped.
-DATE_FORMATS: tuple[tuple[str, ...], ...] = (
-    ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"),
-    ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"),
-)
+#: ISO dates (``YYYY-MM-DD``), accepted in every file whatever its declared format: they are
+#: unambiguous, and Excel date cells and Parquet date columns are read as such text.
+ISO_DATES: tuple[str, ...] = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+#: The named date formats a file may declare (``data.<table>.date_format``, names in
+#: :data:`analysis.contract.DATE_FORMAT_NAMES`), each a family of
+#: formats: the date alone, or followed by a time of day (as some database and spreadsheet
+#: exports write it; the time is dropped). ``iso`` accepts ISO dates only.
+DATE_CHOICES: dict[str, tuple[str, ...]] = {
+    "day_first": ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"),
+    "month_first": ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S"),
+    "iso": ISO_DATES,
+}
+
+#: The date format of a file that declares none: UK day-first (``DD/MM/YYYY``).
+DEFAULT_DATE_FORMAT = DATE_FORMAT_NAMES[0]
+
+_DIRECTIVE_LABELS = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%b": "Mon",
+                     "%B": "Month", "%H": "hh", "%M": "mm", "%S": "ss", "%%": "%"}
+
+
+def date_families(date_format: str = DEFAULT_DATE_FORMAT) -> tuple[tuple[str, ...], ...]:
+    """Return the format families a column is read with, in the order they are tried.
+
+    ISO first, then the declared format: a named choice of :data:`DATE_CHOICES`, or a
+    ``strptime`` format such as ``"%d.%m.%Y"`` (read exactly as written).
+    """
+    declared = DATE_CHOICES.get(date_format, (date_format,))
+    return (ISO_DATES,) if declared == ISO_DATES else (ISO_DATES, declared)
+
+
+def date_format_label(date_format: str = DEFAULT_DATE_FORMAT) -> str:
+    """Return the declared format as users write dates, e.g. ``DD/MM/YYYY`` or ``DD.MM.YYYY``."""
+    first = DATE_CHOICES.get(date_format, (date_format,))[0]
+    return re.sub(r"%[a-zA-Z%]", lambda m: _DIRECTIVE_LABELS.get(m.group(0), m.group(0)), first)
+
+
+def other_date_order(date_format: str) -> str | None:
+    """Return ``month_first`` for ``day_first`` and the reverse; None for other formats."""
+    return {"day_first": "month_first", "month_first": "day_first"}.get(date_format)
+
+
+#: The format families of a file with the default date format: ISO (``YYYY-MM-DD``) first, then
+#: UK day-first (``DD/MM/YYYY``). The first family that reads every value of a column is used for
+#: the whole column.
+DATE_FORMATS: tuple[tuple[str, ...], ...] = date_families(DEFAULT_DATE_FORMAT)
 
 #: Sample size used to choose a date format family quickly (see :func:`parse_dates`).
 _SAMPLE = 10_000
@@ -103,24 +148,26 @@ def parse_flags(values: pd.Series) -> pd.Series:
     return values.map(_FLAG_VALUES).astype("Int64")
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Return text as datetime64[ns] (see :data:`DATE_FORMATS`).
+def parse_dates(values: pd.Series, date_format: str = DEFAULT_DATE_FORMAT) -> pd.Series:
+    """Return text as datetime64[ns], read with the families of ``date_format``.
 
-    The first format family that reads every value is used; if none does, the family reading
-    most values, the others becoming NaT (reported as unparseable). To keep a column of bad
-    dates fast, families are tried in the order of their success on a sample of the values,
-    and a family that reads none of the sample is not tried on the whole column once another
-    has been.
+    The first family of :func:`date_families` that reads every value is used; if none does,
+    the family reading most values, the others becoming NaT (reported as unparseable). So a
+    column whose values are valid in both day-first and month-first order is read in the
+    declared order. To keep a column of bad dates fast, families are tried in the order of their
+    success on a sample of the values, and a family that reads none of the sample is not tried
+    on the whole column once another has been.
     """
+    families = date_families(date_format)
     present = values.dropna()
     sample = present.iloc[:_SAMPLE]
-    hits = [int(_parse_date_family(sample, family).notna().sum()) for family in DATE_FORMATS]
-    order = sorted(range(len(DATE_FORMATS)), key=lambda i: -hits[i])
+    hits = [int(_parse_date_family(sample, family).notna().sum()) for family in families]
+    order = sorted(range(len(families)), key=lambda i: -hits[i])
     best: pd.Series | None = None
     for i in order:
         if best is not None and hits[i] == 0:
             break
-        parsed = _parse_date_family(values, DATE_FORMATS[i])
+        parsed = _parse_date_family(values, families[i])
         if int(parsed.notna().sum()) == len(present):
             return parsed
         if best is None or parsed.notna().sum() > best.notna().sum():
@@ -157,12 +204,12 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "number": parse_numbers,
     "integer": parse_integers,
     "flag": parse_flags,
-    "date": parse_dates,
     "auto": parse_auto,
 }
 
 
-def parse_column(values: pd.Series, kind: ColumnKind) -> pd.Series:
+def parse_column(values: pd.Series, kind: ColumnKind,
+                 date_format: str = DEFAULT_DATE_FORMAT) -> pd.Series:
     """Parse a text column to the dtype of its kind.
 
     Parameters
@@ -172,17 +219,22 @@ def parse_column(values: pd.Series, kind: ColumnKind) -> pd.Series:
     kind : str
         ``date`` → datetime64[ns]; ``flag`` and ``integer`` → Int64; ``number`` → float64;
         ``id`` and ``text`` → unchanged text; ``auto`` → float64 if all values are numbers.
+    date_format : str
+        The file's declared date format (see :func:`date_families`), for ``date`` columns.
 
     Returns
     -------
     pandas.Series
         The parsed column; values that do not parse are missing (NaN, NaT or <NA>).
     """
+    if kind == "date":
+        return parse_dates(values, date_format)
     parser = _PARSERS.get(kind)
     return values if parser is None else parser(values)
 
 
-def read_column(values: pd.Series, kind: ColumnKind) -> tuple[pd.Series, pd.Series]:
+def read_column(values: pd.Series, kind: ColumnKind,
+                date_format: str = DEFAULT_DATE_FORMAT) -> tuple[pd.Series, pd.Series]:
     """Clean and parse one column as read.
 
     Parameters
@@ -191,6 +243,8 @@ def read_column(values: pd.Series, kind: ColumnKind) -> tuple[pd.Series, pd.Seri
         Text as read (object dtype, blanks NaN).
     kind : str
         The column's kind (see :func:`parse_column`).
+    date_format : str
+        The file's declared date format (see :func:`date_families`), for ``date`` columns.
 
     Returns
     -------
@@ -208,14 +262,14 @@ def read_column(values: pd.Series, kind: ColumnKind) -> tuple[pd.Series, pd.Seri
     if kind not in TYPED_KINDS:
         text = _clean_text(values)
         return text, parse_column(text, kind)
-    parsed = parse_column(values, kind)
+    parsed = parse_column(values, kind, date_format)
     failed = parsed.isna().to_numpy() & values.notna().to_numpy()
     if not failed.any():
         return values, parsed
     text = values.copy()
     text[failed] = _clean_text(values[failed])
     if kind == "date":
-        return text, parse_column(text, kind)
+        return text, parse_column(text, kind, date_format)
     retry = text[failed].dropna()
     if len(retry):
         parsed[retry.index] = parse_column(retry, kind)

@@ -12,7 +12,12 @@ last data row are dropped.
 
 A file that cannot be read raises :class:`~analysis.errors.DataError` with one
 :class:`~analysis.errors.Problem` naming the file and the reason; the reason never quotes the
-file's contents.
+file's contents. So do a header naming a column the run uses more than once (pandas would
+silently keep one of them), a CSV line with fewer fields than the header (pandas would fill
+the missing fields with blanks), a folder given as the file, and a sheet the workbook does
+not have (the message names the sheets it has). Every column name of the file and, for a
+workbook, the sheet read and its sheets are kept with the table (:func:`file_columns`,
+:func:`workbook_sheets`) for the messages of :mod:`analysis.data.checks`.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from analysis.data.fields import short_rows
 from analysis.errors import DataError, Problem
 
-__all__ = ["read_table", "CSV_SUFFIXES", "PARQUET_SUFFIXES", "EXCEL_SUFFIXES", "NO_DATA_ROWS"]
+__all__ = ["read_table", "file_columns", "sheets_note", "workbook_sheets", "CSV_SUFFIXES",
+           "PARQUET_SUFFIXES", "EXCEL_SUFFIXES", "NO_DATA_ROWS", "DUPLICATE_COLUMN", "SHORT_LINES"]
 
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -37,6 +44,17 @@ EXCEL_SUFFIXES = (".xlsx", ".xls")
 
 #: Rule text for a file with no data rows (0 bytes, blank lines or only a header).
 NO_DATA_ROWS = "the file has no data rows"
+#: Rule text for a column name the header holds more than once (``{where}``: its positions).
+DUPLICATE_COLUMN = ("the header names {n} columns so ({where}); every column name must be unique, "
+                    "rename or remove the others")
+#: Rule text for CSV lines with fewer fields than the header (``{n}``: the header's fields).
+SHORT_LINES = ("line has fewer fields than the header ({n}): a value or its separator is "
+               "missing; write an empty field for a missing value")
+
+#: ``DataFrame.attrs`` keys of a table as read: every column name of the file (the frame holds
+#: only the columns asked for), and for a workbook the sheet read and all its sheets.
+_COLUMNS_ATTR = "file_columns"
+_SHEETS_ATTR = "workbook_sheets"
 
 #: CSV encodings tried in turn: UTF-8 (with or without a byte-order mark), then Windows-1252,
 #: which is what Excel on Windows writes when saving "CSV" in the UK.
@@ -49,7 +67,7 @@ Reader = Callable[[Path, Any, str, Collection[str] | None], pd.DataFrame]
 
 
 def read_table(path: Path, sheet: str | int | None = None, *, name: str | None = None,
-               columns: Collection[str] | None = None) -> pd.DataFrame:
+               columns: Collection[str] | None = None, header_only: bool = False) -> pd.DataFrame:
     """Read a CSV, Parquet or Excel file with every column as text.
 
     Parameters
@@ -65,6 +83,9 @@ def read_table(path: Path, sheet: str | int | None = None, *, name: str | None =
     columns : collection of str, optional
         Read only these columns (those the file has; others are ignored, not an error), so
         that columns an analysis does not use are never loaded. All columns when not given.
+    header_only : bool, default False
+        Accept a file with a header and no data rows (an offences file of a cohort in which
+        nobody has a proven offence); a file with no header is refused all the same.
 
     Returns
     -------
@@ -75,8 +96,9 @@ def read_table(path: Path, sheet: str | int | None = None, *, name: str | None =
     Raises
     ------
     DataError
-        If the file is empty, has only a header, or cannot be read (binary or wrongly encoded
-        text, permission denied, corrupt Parquet or Excel, unknown extension).
+        If the file is empty, has only a header (unless ``header_only``), or cannot be read
+        (binary or wrongly encoded text, permission denied, corrupt Parquet or Excel, unknown
+        extension).
     """
     path = Path(path)
     label = name if name is not None else str(path)
@@ -88,9 +110,66 @@ def read_table(path: Path, sheet: str | int | None = None, *, name: str | None =
     if _file_size(path, label, _format_name(suffix)) == 0:
         _fail(label, NO_DATA_ROWS)
     frame = reader(path, sheet, label, columns)
-    if len(frame) == 0:
-        _fail(label, NO_DATA_ROWS)
+    if len(frame) == 0 and not header_only:
+        read, sheets = workbook_sheets(frame)
+        hint = f" ({sheets_note(read, sheets)})" if len(sheets) > 1 else ""
+        _fail(label, NO_DATA_ROWS + hint)
     return frame.reset_index(drop=True)
+
+
+def file_columns(frame: pd.DataFrame) -> list[str]:
+    """Every column name of the file a table was read from (by :func:`read_table`), in order.
+
+    The table itself holds only the columns asked for; this names them all, so that a message
+    about a missing column can point to a near miss.
+    """
+    return list(frame.attrs.get(_COLUMNS_ATTR, [str(c) for c in frame.columns]))
+
+
+def workbook_sheets(frame: pd.DataFrame) -> tuple[str | None, list[str]]:
+    """The sheet a table was read from and every sheet of its workbook (None and [] if not Excel)."""
+    read, sheets = frame.attrs.get(_SHEETS_ATTR, (None, []))
+    return read, list(sheets)
+
+
+def sheets_note(read: str | None, sheets: list[str]) -> str:
+    """Say which sheet was read and which sheets the workbook has (sheet names are not data)."""
+    names = ", ".join(f"'{s}'" for s in sheets)
+    return f"sheet '{read}' was read; the workbook's sheets are {names}: name the sheet to read"
+
+
+def _with_attrs(frame: pd.DataFrame, names: list[str],
+                sheets: tuple[str | None, list[str]] | None = None) -> pd.DataFrame:
+    """Record the file's column names (and the workbook's sheets) on a table as read."""
+    frame.attrs[_COLUMNS_ATTR] = list(names)
+    if sheets is not None:
+        frame.attrs[_SHEETS_ATTR] = sheets
+    return frame
+
+
+def _check_unique(names: list[str], wanted: Collection[str] | None, label: str) -> None:
+    """Refuse a header naming a column more than once, if the run uses that column.
+
+    pandas keeps the first such column and renames the others (``name.1``), so the run would
+    silently read one of them. Blank header cells are not names and are not checked.
+    """
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(names, start=1):
+        if name.strip():
+            positions.setdefault(name, []).append(i)
+    problems = [
+        Problem(label, f"'{name}'", DUPLICATE_COLUMN.format(n=len(where), where=_positions(where)))
+        for name, where in positions.items()
+        if len(where) > 1 and (wanted is None or name in wanted)
+    ]
+    if problems:
+        raise DataError(problems)
+
+
+def _positions(where: list[int]) -> str:
+    """Return column positions as ``"columns 3 and 9"``."""
+    text = ", ".join(str(i) for i in where[:-1]) + f" and {where[-1]}"
+    return f"columns {text}"
 
 
 def _fail(label: str, rule: str) -> NoReturn:
@@ -122,6 +201,8 @@ def _file_size(path: Path, label: str, fmt: str) -> int:
     """Return the size of a file in bytes; a file that cannot be reached raises DataError."""
     reason = ""
     try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
         return path.stat().st_size
     except FileNotFoundError:
         reason = "file not found"
@@ -180,7 +261,13 @@ def _read_csv(path: Path, sheet: Any, label: str, wanted: Collection[str] | None
     for encoding in _ENCODINGS:
         frame, reason = _try_read_csv(path, encoding, sep)
         if frame is not None:
-            return _keep(_drop_trailing_blank_rows(frame), wanted)
+            names = _csv_header(path, encoding, sep)
+            _check_unique(names, wanted, label)
+            short = short_rows(frame, path, encoding, sep)
+            if short:
+                raise DataError([Problem(label, None, SHORT_LINES.format(n=frame.shape[1]),
+                                         tuple(short))])
+            return _with_attrs(_keep(_drop_trailing_blank_rows(frame), wanted), names)
         if reason != _BAD_ENCODING:
             break
     if reason == NO_DATA_ROWS:
@@ -206,6 +293,13 @@ def _try_read_csv(path: Path, encoding: str, sep: str) -> tuple[pd.DataFrame | N
     except OSError as exc:
         return None, _os_reason(exc)
     return frame, ""
+
+
+def _csv_header(path: Path, encoding: str, sep: str) -> list[str]:
+    """Return the header line's names as written (pandas renames a repeated name ``name.1``)."""
+    first = pd.read_csv(path, header=None, nrows=1, dtype=str, na_filter=False,
+                        skip_blank_lines=False, encoding=encoding, sep=sep, engine="c")
+    return [str(v) for v in first.iloc[0].tolist()] if len(first) else []
 
 
 def _read_head(path: Path, label: str) -> bytes:
@@ -255,7 +349,7 @@ def _read_parquet(path: Path, sheet: Any, label: str, wanted: Collection[str] | 
         frame = None
     if frame is None:
         _fail(label, f"cannot be read as Parquet ({reason})")
-    return _keep(_all_text(frame), wanted)
+    return _with_attrs(_keep(_all_text(frame), wanted), names)
 
 
 def _all_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -288,24 +382,45 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _read_excel(path: Path, sheet: str | int | None, label: str,
                 wanted: Collection[str] | None) -> pd.DataFrame:
-    """Read one Excel sheet and turn every cell into text."""
+    """Read one Excel sheet and turn every cell into text.
+
+    A sheet the workbook does not have is refused naming the sheets it has; the sheet read and
+    the workbook's sheets are recorded (:func:`workbook_sheets`) for messages about its content.
+    """
     frame: pd.DataFrame | None = None
     reason = "not a valid Excel workbook"
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
-                              keep_default_na=True)
+        with pd.ExcelFile(path) as book:
+            sheets = [str(name) for name in book.sheet_names]
+            chosen = _sheet_name(sheet, sheets)
+            if chosen is None:
+                names = ", ".join(f"'{s}'" for s in sheets)
+                reason = f"no sheet {sheet!r} in the workbook; its sheets are {names}"
+            else:
+                frame = book.parse(chosen, dtype=object, keep_default_na=True)
+                first = book.parse(chosen, header=None, nrows=1, dtype=object)
     except ImportError:
         reason = "reading .xls needs the xlrd package; save the sheet as .xlsx or CSV"
     except PermissionError:
         reason = "permission denied"
-    except ValueError as exc:
-        if str(exc).startswith("Worksheet"):
-            reason = f"no sheet {sheet!r} in the workbook"
     except Exception:  # noqa: BLE001 - zip, XML and engine errors for corrupt workbooks
         frame = None
     if frame is None:
         _fail(label, f"cannot be read as Excel ({reason})")
-    return _keep(_drop_trailing_blank_rows(_all_text(frame)), wanted)
+    header = ["" if pd.isna(v) else str(_cell_text(v))
+              for v in (first.iloc[0].tolist() if len(first) else [])]
+    _check_unique(header, wanted, label)
+    return _with_attrs(_keep(_drop_trailing_blank_rows(_all_text(frame)), wanted), header,
+                       (chosen, sheets))
+
+
+def _sheet_name(sheet: str | int | None, sheets: list[str]) -> str | None:
+    """Return the name of the sheet asked for (the first when None), or None if there is none."""
+    if sheet is None:
+        return sheets[0] if sheets else None
+    if isinstance(sheet, int):
+        return sheets[sheet] if 0 <= sheet < len(sheets) else None
+    return sheet if sheet in sheets else None
 
 
 def _cell_text(value: Any) -> Any:
