@@ -289,7 +289,7 @@ def test_mapping_rules(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         costs.read_mapping(bad, ["domestic_burglary"])
     msg = str(err.value)
-    assert "must be unique (ignoring case and spaces)" in msg
+    assert "must be unique (ignoring case, spaces and punctuation)" in msg
     assert "must be a category of the unit-cost table" in msg
     assert "must be 0 or 1" in msg
 

@@ -5,7 +5,9 @@ second edition (Heeks, Reed, Tafsiri and Prince 2018, Research Report 99), in 20
 kept in ``data/costs/unit_costs.csv`` with the provenance of every row (see
 ``data/costs/README.md``). Nothing is ever costed at zero by default:
 
-* a local offence description that is not in the mapping table is **unmapped**;
+* a local offence description or code that is not in the mapping table is **unmapped**;
+* an offence the mapping table sends to ``uncosted: <reason>`` (a motoring offence, possession
+  of a weapon) is **outside the unit-cost categories**;
 * a category with no unit cost in the report (handling stolen goods, going equipped, public
   order, breach of an order, drug offences; fraud, whose costs come from a separate source) has
   status ``no_published_unit_cost``;
@@ -32,6 +34,14 @@ prices
     Uprating to a price year, the provenance of the values and price-year labels.
 offence_mapping
     Mapping offence descriptions to categories and costing offences.
+offence_matching
+    Matching a description or Home Office code to a mapping row.
+mapping_table
+    Reading the mapping files: the bundled one and a user's own rows.
+coverage
+    The share of reoffences not costed, and the warning above a threshold.
+cost_csv
+    The shared reader of the cost CSV files.
 case_studies
     The Pan-Dorset case studies against the project's table.
 cohort_costs
@@ -57,6 +67,15 @@ from analysis.costs.cohort_costs import (
     reoffence_cost_outcome,
     reoffence_costs,
 )
+from analysis.costs.coverage import (
+    Coverage,
+    cost_coverage,
+    coverage_results,
+    coverage_text,
+    reoffence_coverage,
+    run_summary_lines,
+)
+from analysis.costs.mapping_table import merge_mappings
 from analysis.costs.money import gbp
 from analysis.costs.offence_mapping import (
     cost_offences,
@@ -78,7 +97,7 @@ from analysis.costs.published import (
     published_mapping,
     published_uncosted,
 )
-from analysis.costs.statuses import COSTED, NO_UNIT_COST, NOT_TRANSCRIBED, UNMAPPED
+from analysis.costs.statuses import COSTED, NO_UNIT_COST, NOT_TRANSCRIBED, OUTSIDE, UNMAPPED
 from analysis.costs.unit_costs import (
     CostTables,
     cost_files,
@@ -95,12 +114,14 @@ __all__ = [
     "NO_UNIT_COST",
     "NOT_TRANSCRIBED",
     "UNMAPPED",
+    "OUTSIDE",
     "CostTables",
     "cost_files",
     "load_cost_tables",
     "read_unit_costs",
     "read_deflators",
     "read_mapping",
+    "merge_mappings",
     "read_case_studies",
     "financial_year",
     "uprating_factor",
@@ -127,4 +148,10 @@ __all__ = [
     "published_costs",
     "published_change",
     "gbp",
+    "Coverage",
+    "cost_coverage",
+    "reoffence_coverage",
+    "coverage_results",
+    "coverage_text",
+    "run_summary_lines",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.costs.offence_mapping import cost_offences, normalise_description
+from analysis.costs.offence_mapping import cost_offences
+from analysis.costs.offence_matching import lookup
 from analysis.costs.prices import price_label, unit_costs_at
 from analysis.costs.statuses import COSTED, NO_UNIT_COST, NOT_TRANSCRIBED, REASONS, UNMAPPED
 from analysis.costs.unit_costs import AFTER, BEFORE, CostTables
@@ -165,10 +166,9 @@ def case_study_evidence(tables: CostTables, price_year: int,
     """
     cs = tables.case_studies
     before = cs[(cs["period"] == BEFORE) & (cs["count"] > 0)].copy()
-    keys = before["offence"].map(normalise_description)
-    m = tables.mapping.set_index("key")
-    before["category"] = keys.map(m["category"])
-    before["is_attempt"] = keys.map(m["attempt"]).eq(True) | before["attempt"]
+    found = lookup(before["offence"], tables.mapping)
+    before["category"] = found["category"]
+    before["is_attempt"] = found["attempt"] | before["attempt"]
     uc = tables.unit_costs.set_index("category")
     status = before["category"].map(uc["status"]).fillna(UNMAPPED)
     at = unit_costs_at(tables, price_year).set_index("category")
@@ -178,7 +178,8 @@ def case_study_evidence(tables: CostTables, price_year: int,
     now_cost = at.loc[category, "cost_gbp"] if category in at.index else np.nan
     py = price_label(price_year)
     rows: list[dict[str, object]] = []
-    lowers, uppers = {}, {}
+    lowers: dict[str, tuple[float, int, str]] = {}
+    uppers: dict[str, float] = {}
     for who, g in before.groupby("individual", sort=True):
         total = float(g["published_total_gbp"].iloc[0])
         is_cat = g["category"] == category
@@ -215,7 +216,7 @@ def case_study_evidence(tables: CostTables, price_year: int,
         if others_uncostable:
             lowers[who] = (total, full + att, ", ".join(sorted(set(others["offence"]))) or "none")
     if uppers and lowers:
-        u_who = min(uppers, key=uppers.get)
+        u_who = min(uppers, key=uppers.__getitem__)
         u = uppers[u_who]
         l_who = max(lowers, key=lambda w: lowers[w][0] / lowers[w][1])
         l_total, l_n, l_other = lowers[l_who]

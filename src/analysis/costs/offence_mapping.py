@@ -1,6 +1,9 @@
-"""Mapping local offence descriptions to unit-cost categories and costing the offences.
+"""Mapping local offence descriptions and codes to unit-cost categories and costing the offences.
 
-A description is matched to the mapping table after :func:`normalise_description`. Attempts (a
+A description or Home Office code is matched to the mapping table by
+:func:`analysis.costs.offence_matching.lookup` (ignoring case, spaces, punctuation and a
+trailing statute reference); tables list each description in the form of
+:func:`normalise_description`. Attempts (a
 ``1`` in the offences' ``attempt`` column, or a mapping row that marks the local description
 itself as an attempt, e.g. "attempted dwelling burglary") are costed at ``attempt_fraction`` of
 the full unit cost. An offence that cannot be costed gets no cost and is counted and listed by
@@ -14,7 +17,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.costs.statuses import COSTED, REASONS, UNMAPPED
+from analysis.costs.offence_matching import lookup
+from analysis.costs.statuses import COSTED, OUTSIDE, REASONS, UNCOSTED_PREFIX, UNMAPPED
 
 __all__ = [
     "normalise_description",
@@ -76,21 +80,22 @@ def cost_offences(
     -------
     DataFrame
         ``offences`` with ``category`` (NaN if unmapped), ``is_attempt``, ``cost_status``
-        (``costed``, ``unmapped``, ``no_published_unit_cost`` or ``not_transcribed``),
+        (``costed``, ``unmapped``, ``outside_unit_costs``, ``no_published_unit_cost`` or
+        ``not_transcribed``),
         ``unit_cost_gbp`` (full cost of one offence of the category at the price year) and
         ``cost_gbp`` (cost of the row: unit cost x attempt share x weight; NaN unless costed).
     """
     out = offences.copy()
-    keys = out[type_column].map(normalise_description)
-    m = mapping.set_index("key")
-    out["category"] = keys.map(m["category"])
-    mapped_attempt = keys.map(m["attempt"]).eq(True)
+    found = lookup(out[type_column], mapping)
+    out["category"] = found["category"]
+    mapped_attempt = found["attempt"]
     flag = pd.Series(False, index=out.index)
     if attempt_column is not None and attempt_column in out.columns:
         flag = pd.to_numeric(out[attempt_column], errors="coerce").fillna(0).astype(float) == 1
     out["is_attempt"] = (mapped_attempt | flag).to_numpy()
     c = costs_at.set_index("category")
-    status = out["category"].map(c["status"])
+    outside = out["category"].map(lambda v: isinstance(v, str) and v.startswith(UNCOSTED_PREFIX))
+    status = out["category"].map(c["status"]).mask(outside, OUTSIDE)
     out["cost_status"] = status.where(out["category"].notna(), UNMAPPED)
     unit = out["category"].map(c["cost_gbp"]).where(out["cost_status"] == COSTED)
     out["unit_cost_gbp"] = unit.astype(float)

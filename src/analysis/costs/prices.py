@@ -7,6 +7,8 @@ is the financial year starting in it (2015 = 2015-16).
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,7 @@ from analysis.costs.statuses import COSTED
 from analysis.costs.unit_costs import SPLIT, CostTables
 
 __all__ = [
+    "Provenance",
     "uprating_factor",
     "unit_costs_at",
     "provenance_summary",
@@ -76,7 +79,8 @@ def unit_costs_at(tables: CostTables, price_year: int) -> pd.DataFrame:
     """
     uc = tables.unit_costs
     checked = tables.deflators.set_index("year")["checked_against_release"]
-    factors, dchecked = [], []
+    factors: list[float] = []
+    dchecked: list[bool | None] = []
     for status, base in zip(uc["status"], uc["base_year"], strict=True):
         if status == COSTED:
             factors.append(uprating_factor(tables.deflators, int(base), price_year))
@@ -97,7 +101,23 @@ def unit_costs_at(tables: CostTables, price_year: int) -> pd.DataFrame:
     return out
 
 
-def provenance_summary(tables: CostTables, price_year: int) -> dict[str, object]:
+class Provenance(TypedDict):
+    """How far the unit costs and deflators were checked (:func:`provenance_summary`)."""
+
+    categories: int
+    costed: int
+    checked_against_report: int
+    checked_secondary: int
+    unverified: int
+    unverified_categories: list[str]
+    without_unit_cost: int
+    deflator_release: str
+    deflators: int
+    deflators_checked: int
+    price_year: int
+
+
+def provenance_summary(tables: CostTables, price_year: int) -> Provenance:
     """Count how many unit costs and deflator values were checked, and against what.
 
     Parameters
@@ -109,7 +129,7 @@ def provenance_summary(tables: CostTables, price_year: int) -> dict[str, object]
 
     Returns
     -------
-    dict
+    Provenance
         ``categories``, ``costed``, ``checked_against_report``, ``checked_secondary`` (costed
         values matched only in a secondary source), ``unverified`` (costed values matched in no
         stored source), ``without_unit_cost`` (no published unit cost or not transcribed),
@@ -135,12 +155,12 @@ def provenance_summary(tables: CostTables, price_year: int) -> dict[str, object]
     }
 
 
-def provenance_text(summary: dict[str, object]) -> str:
+def provenance_text(summary: Provenance) -> str:
     """State in words how far the unit costs and deflators could be checked.
 
     Parameters
     ----------
-    summary : dict
+    summary : Provenance
         :func:`provenance_summary`.
 
     Returns

@@ -4,7 +4,8 @@ The unit costs are those of the Home Office report "The economic and social cost
 second edition (Heeks, Reed, Tafsiri and Prince 2018, Research Report 99), in 2015/16 prices,
 kept in ``data/costs/unit_costs.csv`` with the provenance of every row (see
 ``data/costs/README.md``); the GDP deflators are in ``data/costs/gdp_deflators.csv``, the
-offence mapping in ``data/costs/offence_mapping.csv`` and the Pan-Dorset case studies in
+offence mapping in ``data/reference/offence_mapping.csv`` (with the rows of a user's own mapping
+file, :mod:`analysis.costs.mapping_table`) and the Pan-Dorset case studies in
 ``data/costs/case_studies.csv``. Each reader raises a :class:`analysis.errors.DataError` with
 one problem per failed rule.
 """
@@ -15,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from analysis.costs.offence_mapping import normalise_description
+from analysis.costs.cost_csv import read_cost_csv as _read_csv
+from analysis.costs.cost_csv import rows_of as _rows
+from analysis.costs.mapping_table import LOCAL, MAPPING_COLUMNS, merge_mappings, read_mapping
 from analysis.costs.statuses import COSTED, STATUSES
 from analysis.errors import DataError, Problem
 from analysis.params import CostParams, RunParams
@@ -47,7 +49,6 @@ UNIT_COST_COLUMNS = (
     "checked_against", "note",
 )
 DEFLATOR_COLUMNS = ("financial_year", "year", "index", "release", "checked_against_release", "note")
-MAPPING_COLUMNS = ("local_description", "category", "attempt", "note")
 CASE_STUDY_COLUMNS = (
     "individual", "period", "offence", "count", "attempt", "published_total_gbp",
     "intervention", "intervention_date", "outcome", "source",
@@ -67,7 +68,8 @@ class CostTables:
     deflators : DataFrame
         :data:`DEFLATOR_COLUMNS`, one row per financial year.
     mapping : DataFrame
-        :data:`MAPPING_COLUMNS` plus ``key`` (the normalised description).
+        :data:`MAPPING_COLUMNS` plus ``origin`` and ``key`` (the form descriptions are matched
+        in): the bundled mapping with the rows of ``costs.offence_mapping_local`` added.
     case_studies : DataFrame
         :data:`CASE_STUDY_COLUMNS`.
     files : dict of str to Path
@@ -94,7 +96,8 @@ def cost_files(costs: CostParams, root: Path | None) -> dict[str, Path]:
     Returns
     -------
     dict of str to Path
-        ``unit_costs``, ``deflators``, ``offence_mapping`` and ``case_studies``.
+        ``unit_costs``, ``deflators``, ``offence_mapping`` and ``case_studies``, and
+        ``offence_mapping_local`` when the parameters name one.
     """
     base = Path(root) if root is not None else Path.cwd()
     files = {
@@ -103,6 +106,8 @@ def cost_files(costs: CostParams, root: Path | None) -> dict[str, Path]:
         "offence_mapping": costs.offence_mapping,
         "case_studies": costs.case_studies,
     }
+    if costs.offence_mapping_local is not None:
+        files["offence_mapping_local"] = costs.offence_mapping_local
     return {k: (p if Path(p).is_absolute() else base / p) for k, p in files.items()}
 
 
@@ -125,29 +130,17 @@ def load_cost_tables(params: RunParams) -> CostTables:
     """
     files = cost_files(params.costs, params.root)
     unit_costs = read_unit_costs(files["unit_costs"])
+    mapping = read_mapping(files["offence_mapping"], unit_costs["category"])
+    if "offence_mapping_local" in files:
+        mapping = merge_mappings(mapping, read_mapping(files["offence_mapping_local"],
+                                                       unit_costs["category"], LOCAL))
     return CostTables(
         unit_costs=unit_costs,
         deflators=read_deflators(files["deflators"]),
-        mapping=read_mapping(files["offence_mapping"], unit_costs["category"]),
+        mapping=mapping,
         case_studies=read_case_studies(files["case_studies"]),
         files=files,
     )
-
-
-def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError([Problem(str(path), None, "file not found")])
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError([Problem(path.name, None, f"missing column(s): {', '.join(missing)}")])
-    frame = frame.apply(lambda s: s.str.strip())
-    return frame.where(frame != "", np.nan)
-
-
-def _rows(mask: pd.Series) -> tuple[int, ...]:
-    return tuple(int(i) + 1 for i in np.flatnonzero(mask.to_numpy()))
 
 
 def _flag(values: pd.Series, name: str, path: Path, problems: list[Problem]) -> pd.Series:
@@ -304,52 +297,6 @@ def read_deflators(path: Path) -> pd.DataFrame:
     out = frame.assign(year=year.astype(int), index=index.astype(float),
                        checked_against_release=checked)
     return out.sort_values("year", kind="stable").reset_index(drop=True)
-
-
-def read_mapping(path: Path, categories: pd.Series | list[str]) -> pd.DataFrame:
-    """Read and check the offence mapping table.
-
-    Rules: each local description appears once (after :func:`normalise_description`), its
-    category is a category of the unit-cost table and ``attempt`` is 0 or 1.
-
-    Parameters
-    ----------
-    path : Path
-        ``offence_mapping.csv``.
-    categories : sequence of str
-        The categories of the unit-cost table.
-
-    Returns
-    -------
-    DataFrame
-        :data:`MAPPING_COLUMNS` with ``attempt`` as bool and ``key`` (normalised description).
-
-    Raises
-    ------
-    DataError
-        One problem per failed rule.
-    """
-    path = Path(path)
-    frame = _read_csv(path, MAPPING_COLUMNS)
-    problems: list[Problem] = []
-    key = frame["local_description"].map(normalise_description)
-    if (key == "").any():
-        problems.append(Problem(path.name, "local_description", "must not be empty", _rows(key == "")))
-    dup = key.duplicated(keep=False) & (key != "")
-    if dup.any():
-        problems.append(Problem(path.name, "local_description",
-                                "must be unique (ignoring case and spaces)", _rows(dup)))
-    unknown = ~frame["category"].isin(list(categories))
-    if unknown.any():
-        problems.append(Problem(path.name, "category", "must be a category of the unit-cost table",
-                                _rows(unknown)))
-    attempt = frame["attempt"].fillna("0")
-    bad = ~attempt.isin(["0", "1"])
-    if bad.any():
-        problems.append(Problem(path.name, "attempt", "must be 0 or 1", _rows(bad)))
-    if problems:
-        raise DataError(problems)
-    return frame.assign(attempt=attempt == "1", key=key).reset_index(drop=True)
 
 
 def read_case_studies(path: Path) -> pd.DataFrame:

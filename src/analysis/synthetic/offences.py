@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.measures.time_scale import DAYS_PER_YEAR
 from analysis.synthetic.constants import (
     ATTEMPT_PROB,
     CANDIDATE_FACTOR,
@@ -15,7 +16,6 @@ from analysis.synthetic.constants import (
     OFFENCE_MIX,
     OFFENCE_TYPES,
     REPEAT_INDEX_PROB,
-    YEAR_DAYS,
     Arrays,
 )
 from analysis.synthetic.hazard import _proof_lags
@@ -48,7 +48,7 @@ def _later_offences(rng: np.random.Generator, first: np.ndarray, model: _Model,
     begin = np.maximum(first, model.window["anniversary"])
     length = np.where(begin < horizon, horizon - begin, 0.0)
     rate = model.proc.rate * model.keep_share() * CANDIDATE_FACTOR
-    counts = rng.poisson(rate * length / YEAR_DAYS)
+    counts = rng.poisson(rate * length / DAYS_PER_YEAR)
     person = np.repeat(np.arange(first.size), counts)
     return person, begin[person] + rng.random(person.size) * length[person]
 

@@ -76,6 +76,7 @@ def read_effect(output_dir: str | Path, costs: CostParams, level: float = 0.95) 
         None when no effect is available.
     """
     z = NormalDist().inv_cdf(0.5 + level / 2)
+    se: float | None
     path = Path(output_dir) / EFFECTS_RESULTS
     if path.is_file():
         try:
