@@ -85,13 +85,14 @@ def test_survival_tables_hide_small_groups_and_what_their_counts_reveal() -> Non
     times = [100.0, 365.0]
     at_risk = sv.number_at_risk(frame, [0.0, *times], group_col="group")
     shown = sv.published_at_risk(at_risk, 5).set_index(["group", "time"])
-    assert shown.loc[("A", 0.0)].tolist() == ["<5", 0, 0]
+    assert list(shown.columns) == ["at_risk", "events"]  # censored counts are not published
+    assert shown.loc[("A", 0.0)].tolist() == ["<5", 0]
     # The cohort's 43 people are published, so B's 40 would give A's 3: hidden too.
-    assert shown.loc[("B", 0.0)].tolist() == ["suppressed", 0, 0]
-    # Day 100: A has 2 at risk and 1 event (both small); B 30 at risk and 10 events, hidden
-    # where they would give A's counts from the cohort's.
-    assert shown.loc[("A", 100.0)].tolist() == ["<5", "<5", 0]
-    assert shown.loc[("B", 100.0)].tolist() == ["suppressed", "suppressed", 0]
+    assert shown.loc[("B", 0.0)].tolist() == ["suppressed", 0]
+    # Day 100: A has 2 at risk and 1 event (both small); B's 10 events would give A's from the
+    # cohort's reoffenders: hidden. B's 30 at risk stay: the cohort's number is not published.
+    assert shown.loc[("A", 100.0)].tolist() == ["<5", "<5"]
+    assert shown.loc[("B", 100.0)].tolist() == [30, "suppressed"]
     horizons = sv.published_horizons(sv.survival_at(frame, times, group_col="group"), at_risk, 5)
     h = horizons.set_index(["group", "time"])
     assert (h.loc[("A", 100.0), ["survival", "cumulative_reoffended_pct"]] == "suppressed").all()
@@ -263,9 +264,10 @@ def test_cost_tables_follow_the_rule() -> None:
                          "cost_gbp": [4000.0, 300.0, 2000.0]})
     out = costs.published_mapping(used)
     # burglary: 40 - 38 = 2 complete offences, so the attempts are hidden (and its cost);
-    # theft: 2 attempts hidden, its cost with them
-    assert out["attempts"].tolist() == ["suppressed", "<5", 0]
-    assert out["cost_gbp"].tolist() == ["suppressed", "suppressed", 2000.0]
+    # theft: 2 attempts hidden, its cost with them; the complete offences' second hidden cell is
+    # assault's 20, so its 0 attempts (which would give the 20 back) are hidden too
+    assert out["attempts"].tolist() == ["suppressed", "<5", "suppressed"]
+    assert out["cost_gbp"].tolist() == ["suppressed", "suppressed", "suppressed"]
     assert out["offences"].tolist() == [40, 30, 20] and "_complete" not in out
 
     def group(name: str, people: int, reoffenders: int, costed: int, uncosted: int) -> dict:

@@ -64,8 +64,8 @@ def test_run_that_prints_a_person_id_is_discarded(tmp_path: Path, root: Path) ->
         nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
                                   metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "import pandas as pd\nfrom analysis.params import load_params\n"
-            "p = load_params(params_file)\n"
+            "import pandas as pd\nfrom analysis.running.parameters import read_parameters\n"
+            "p = read_parameters(params_file)\n"
             "print(pd.read_csv(p.data.people.file).head(1).to_string())"),
     ]
     nbformat.write(nb, tmp_path / "notebooks/01_leak.ipynb")

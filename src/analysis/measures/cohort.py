@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.data.checks import age_at
 from analysis.data.loading import ValidatedData
 from analysis.disclosure import (
     SUPPRESSED,
@@ -98,15 +99,6 @@ def age_band(age: pd.Series) -> pd.Series:
     return pd.cut(age, bins=edges, labels=labels, right=False)
 
 
-def _age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
-    """Whole years from date of birth to ``start``."""
-    years = start.dt.year - dob.dt.year
-    before_birthday = (start.dt.month < dob.dt.month) | (
-        (start.dt.month == dob.dt.month) & (start.dt.day < dob.dt.day)
-    )
-    return (years - before_birthday.astype(int)).astype("Float64")
-
-
 def _add_common(frame: pd.DataFrame, treated: pd.Series, labels: dict[int, str]) -> pd.DataFrame:
     frame = frame.assign(treated=treated.astype(int).to_numpy())
     frame["group"] = frame["treated"].map(labels)
@@ -131,9 +123,10 @@ def _flow_rows(steps: list[tuple[str, int, str]]) -> pd.DataFrame:
 
 def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     d, m = params.data, params.measures
+    assert data.people is not None, "records-form data have a people table"
     people = data.people.copy()
     if "age" not in people or people["age"].isna().any():
-        derived = _age_at(people["cohort_start"], people["date_of_birth"])
+        derived = age_at(people["cohort_start"], people["date_of_birth"])
         people["age"] = people["age"].fillna(derived) if "age" in people else derived
     eligible = is_eligible(
         people["cohort_start"], pd.Timestamp(d.extract_date), m.follow_up_months, m.waiting_months
@@ -159,6 +152,7 @@ def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
 
 def _survival_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     d, m = params.data, params.measures
+    assert data.survival is not None, "survival-form data have a survival table"
     df = data.survival.copy()
     follow_up = float(months_to_unit(m.follow_up_months, d.time_unit))
     frame = df.rename(columns={"duration": "time"})
@@ -217,7 +211,8 @@ def table_one(cohort: Cohort, variables: list[str] | None = None) -> pd.DataFram
         for v in ["age", "sex", "area", "cohort_group", *cohort.covariates, *cohort.needs]:
             if v in f and v not in variables:
                 variables.append(v)
-    rows = []
+    rows: list[dict[str, object]] = []
+    row: dict[str, object]
     treated = f["treated"]
     for var in variables:
         s = f[var]

@@ -1,8 +1,9 @@
 """A check that no output of a run holds a person identifier or date of birth from the input data.
 
-Every text file a run writes (executed notebooks, tables, results, figures' SVG, the report) is
-split into tokens and each token is looked up in the set of the input's person identifiers and
-dates of birth (in ISO ``YYYY-MM-DD`` and UK ``DD/MM/YYYY`` forms). Identifiers that are short
+Every text file a run writes (executed notebooks, tables, results, figures' SVG, the report, and
+the text of the board pack's Word and Excel files) is split into tokens and each token is looked
+up in the set of the input's person identifiers and dates of birth (in ISO ``YYYY-MM-DD`` and UK
+``DD/MM/YYYY`` forms). Identifiers that are short
 numbers (fewer than ``MIN_NUMERIC_ID_DIGITS`` digits, e.g. row numbers) cannot be told apart
 from counts in a table and are not searched for; give people identifiers with letters or at
 least six digits.
@@ -16,6 +17,7 @@ text, and no text search finds it; figures label groups, never people.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,8 @@ __all__ = ["Finding", "sensitive_tokens", "scan_outputs", "MIN_NUMERIC_ID_DIGITS
 MIN_NUMERIC_ID_DIGITS = 6
 #: File types read as text (PNG images hold no text).
 TEXT_SUFFIXES = {".ipynb", ".csv", ".json", ".html", ".svg", ".md", ".txt", ".yaml"}
+#: Office documents (the board pack): zip archives whose text is in their XML parts.
+OFFICE_SUFFIXES = {".xlsx", ".docx"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]")
 #: Base64-encoded images: a data URI, or a notebook's raster image output (JSON-escaped).
 _EMBEDDED_IMAGE = re.compile(
@@ -71,14 +75,25 @@ def _split(token: str) -> list[str]:
     return [token, *re.split(r"[_.:]", token)]
 
 
+def _text(path: Path) -> str:
+    """The text of an output file; for an Office document, of its XML parts with tags as spaces."""
+    if path.suffix not in OFFICE_SUFFIXES:
+        return path.read_text(encoding="utf-8", errors="replace")
+    with zipfile.ZipFile(path) as archive:
+        parts = [archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()
+                 if n.endswith((".xml", ".rels"))]
+    return re.sub(r"<[^>]+>", " ", " ".join(parts))
+
+
 def scan_outputs(run_dir: Path, tokens: dict[str, str]) -> list[Finding]:
     """Return the files under ``run_dir`` that contain any of ``tokens`` (as whole tokens)."""
     if not tokens:
         return []
     findings = []
-    for path in sorted(p for p in run_dir.rglob("*") if p.suffix in TEXT_SUFFIXES):
+    scanned = TEXT_SUFFIXES | OFFICE_SUFFIXES
+    for path in sorted(p for p in run_dir.rglob("*") if p.suffix in scanned):
         counts: dict[str, int] = {}
-        text = _EMBEDDED_IMAGE.sub(" ", path.read_text(encoding="utf-8", errors="replace"))
+        text = _EMBEDDED_IMAGE.sub(" ", _text(path))
         for match in _TOKEN.finditer(text):
             for piece in _split(match.group()):
                 kind = tokens.get(piece)

@@ -3,6 +3,10 @@
 A run is written to a temporary folder beside its destination and moved into
 ``outputs/<run-name>/`` only when every notebook has succeeded, so an earlier complete run is
 never lost. A failed run keeps its partly executed notebooks in ``outputs/<run-name>.failed/``.
+One run of a name runs at a time (:mod:`analysis.running.lock`); each run first removes what
+runs killed outright left behind (:mod:`analysis.running.leftovers`). The notebooks get the
+parameters the runner has checked (:mod:`analysis.running.parameters`) and the data it has
+validated, served from its memory (:mod:`analysis.data.handover`).
 """
 
 from __future__ import annotations
@@ -24,21 +28,32 @@ from typing import Any, TextIO
 import nbformat
 import papermill as pm
 
-from analysis.data.loading import (
-    VALIDATED_DATA_ENV,
-    ValidatedData,
-    data_fingerprint,
-    load_data,
-    save_validated,
-)
-from analysis.files import sha256
-from analysis.params import RunParams
+from analysis.data.handover import serve
+from analysis.data.loading import ValidatedData, data_fingerprint, load_data
+from analysis.files import project_root, sha256
+from analysis.measures.readiness import validation_notices
+from analysis.params import FAILED_SUFFIX, RunParams
+from analysis.presentation.disclosure_records import PRIVATE_DIR
 from analysis.presentation.report import build_report, notebook_page, render_notebook
 from analysis.running import manifest, schedule
+from analysis.running.audit import audit_run
+from analysis.running.faults import (
+    TEMP_ADVICE,
+    FolderUnwritable,
+    RunFailed,
+    RunInProgress,
+    write_errno,
+    writing,
+)
+from analysis.running.leftovers import partial_folder, private_folder, remove_stale
+from analysis.running.lock import run_lock
+from analysis.running.model_inputs import check_model_inputs
+from analysis.running.parameters import write_resolved
 from analysis.running.privacy import scan_outputs, sensitive_tokens
 
-__all__ = ["RunFailed", "RunResult", "dependencies", "kernel_environment", "notebook_order", "run",
-           "KERNEL", "KERNEL_THREADS", "NOTEBOOK_PARAMETERS"]
+__all__ = ["FolderUnwritable", "RunFailed", "RunInProgress", "RunResult", "default_outputs",
+           "dependencies", "kernel_environment", "notebook_order", "run", "KERNEL",
+           "KERNEL_THREADS", "NOTEBOOK_PARAMETERS"]
 
 #: The kernel every notebook runs on (nbval needs the same name in the notebooks' metadata).
 KERNEL = "python3"
@@ -75,10 +90,6 @@ def kernel_environment(extra: dict[str, str] | None = None) -> Iterator[dict[str
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-
-
-class RunFailed(Exception):
-    """A notebook failed; the message names the notebook and the cell."""
 
 
 @dataclass(frozen=True)
@@ -224,10 +235,10 @@ def _swap_into_place(tmp: Path, dest: Path) -> None:
 
 def _sensitive(params: RunParams, data: ValidatedData) -> dict[str, str]:
     """Person identifiers and dates of birth of the input (not row numbers made up for it)."""
-    if data.form == "records":
-        people = data.people
-        return sensitive_tokens(people["person_id"], people.get("date_of_birth"))
-    if "person_id" in params.data.survival.columns:
+    if data.people is not None:  # records form
+        return sensitive_tokens(data.people["person_id"], data.people.get("date_of_birth"))
+    spec = params.data.survival
+    if data.survival is not None and spec is not None and "person_id" in spec.columns:
         return sensitive_tokens(data.survival["person_id"], None)
     return {}
 
@@ -239,6 +250,62 @@ def _rel(path: Path, root: Path) -> str:
 
 def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def default_outputs(params: RunParams) -> Path:
+    """Where runs go by default: the project's ``outputs/`` for a parameter file inside the
+    project, else ``outputs/`` beside the parameter file."""
+    root = params.root if params.root is not None else project_root()
+    if params.source is not None and not params.source.is_relative_to(root):
+        return params.source.parent / "outputs"
+    return root / "outputs"
+
+
+def _keep_failed(tmp: Path, failure: _NotebookFailed, outputs_dir: Path, run_name: str
+                 ) -> RunFailed:
+    """Move a failed run to ``<run_name>.failed`` and return the error that says so."""
+    failed = outputs_dir / f"{run_name}{FAILED_SUFFIX}"
+    # the exact values of the hidden cells are never kept, not even in a failed run
+    shutil.rmtree(tmp / PRIVATE_DIR, ignore_errors=True)
+    try:
+        if failed.exists():
+            shutil.rmtree(failed)
+        tmp.rename(failed)
+        kept = (f"The partly executed notebook is kept in "
+                f"{failed / 'notebooks' / failure.notebook.name}; ")
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        kept = ""
+    message = f"{_failure_message(failure.notebook, failure.error)}\n{kept}"
+    code = write_errno(failure.error.ename, failure.error.evalue)
+    if code is not None:
+        return FolderUnwritable(outputs_dir, code, context=f" (notebook {failure.notebook.name})")
+    return RunFailed(message + "earlier complete runs are untouched.")
+
+
+def _execute(params: RunParams, data: ValidatedData, fingerprint: str, notebooks: list[Path],
+             tmp: Path, order: list[str], jobs: int, log: TextIO, progress_bar: bool
+             ) -> tuple[dict[str, float], set[str], dict[str, str]]:
+    """Execute the notebooks with the resolved parameters and the validated data handed over.
+
+    The parameters and the socket the kernels fetch the data from are in a private folder,
+    removed however the run ends; the data are never written to disk.
+    """
+    with writing(Path(tempfile.gettempdir()), TEMP_ADVICE):
+        private = private_folder()
+    try:
+        with writing(private, TEMP_ADVICE):
+            params_file = write_resolved(params, private / "parameters.json")
+        parameters = {"params_file": str(params_file), "output_dir": str(tmp)}
+        by_name = {nb.stem: nb for nb in notebooks}
+        with serve(data, fingerprint, private) as handed, kernel_environment(handed) as threads, \
+                writing(tmp.parent):
+            durations, rendered = _execute_all([by_name[n] for n in order],
+                                               dependencies(notebooks), tmp, parameters, jobs,
+                                               log, progress_bar)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return durations, rendered, threads
 
 
 def run(
@@ -253,9 +320,10 @@ def run(
     Parameters
     ----------
     params : RunParams
-        Checked parameters (see :func:`analysis.params.load_params`).
+        Checked parameters (see :func:`analysis.params.load_params`); the notebooks run from
+        ``params.root``, the project of the parameter file or else the installed project.
     outputs_dir : Path, optional
-        Parent of the run folder; default ``<project root>/outputs``.
+        Parent of the run folder; default :func:`default_outputs`.
     log : text stream
         Where progress lines go.
     progress_bar : bool
@@ -275,94 +343,107 @@ def run(
         If the input data break the data contract (before any notebook runs).
     RunFailed
         If a notebook fails; the partial run is kept in ``<run-name>.failed``.
+    RunInProgress
+        If another process is running a run of the same name into the same folder.
+    FolderUnwritable
+        If the outputs (or the temporary) folder cannot take the run's files.
+    ValueError
+        If ``params`` were not read from a parameter file.
     """
-    root = params.root or Path.cwd()
-    outputs_dir = Path(outputs_dir or root / "outputs").resolve()
+    if params.source is None:
+        raise ValueError("params: not read from a file (use analysis.params.load_params)")
+    root = params.root if params.root is not None else project_root()
+    outputs_dir = Path(outputs_dir or default_outputs(params)).resolve()
     notebooks = notebook_order(root, params.notebooks)
     if not notebooks:
         raise RunFailed(f"no notebooks found in {root / 'notebooks'}")
     for nb in notebooks:
         _check_parameters_cell(nb)
+    with writing(outputs_dir):
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+    with run_lock(outputs_dir, params.run_name):
+        for folder in remove_stale(outputs_dir, params.run_name):
+            print(f"removed {folder}, left by a run that was stopped", file=log)
+        return _run_locked(params, root, outputs_dir, notebooks, log, progress_bar, jobs)
 
+
+def _run_locked(params: RunParams, root: Path, outputs_dir: Path, notebooks: list[Path],
+                log: TextIO, progress_bar: bool, jobs: int) -> RunResult:
+    """:func:`run` once the run's lock is held."""
+    source = params.source
+    assert source is not None  # checked by run()
     started = manifest.utc_now()
     t0 = time.perf_counter()
     fingerprint = data_fingerprint(params)
     data = load_data(params)  # raises DataError before anything is written
     validation_s = time.perf_counter() - t0
     print(f"data valid: {', '.join(f'{k} {v:,} rows' for k, v in data.rows_read.items())}", file=log)
+    notices = validation_notices(params, data)
+    for notice in notices:
+        print(f"warning: {notice}", file=log)
+    check_model_inputs(params, data)  # cost files and covariate transforms, before any notebook
 
-    outputs_dir.mkdir(parents=True, exist_ok=True)
     dest = outputs_dir / params.run_name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{params.run_name}.", suffix=".partial", dir=outputs_dir))
-    (tmp / "notebooks").mkdir()
-    params_copy = tmp / "params.yaml"
-    shutil.copyfile(params.source, params_copy)
-    parameters = {"params_file": str(params.source), "output_dir": str(tmp)}
-    deps = dependencies(notebooks)
     by_name = {nb.stem: nb for nb in notebooks}
-    order = schedule.start_order(list(by_name), deps,
+    order = schedule.start_order(list(by_name), dependencies(notebooks),
                                  schedule.previous_durations(dest / "manifest.json"), jobs)
-    # The kernels read the validated data from a private folder outside the outputs (the
-    # files are not validated again in every notebook); it is deleted however the run ends.
-    handover = Path(tempfile.mkdtemp(prefix="analysis-validated-"))
+    with writing(outputs_dir):
+        tmp = partial_folder(outputs_dir, params.run_name)
     try:
-        handed = {VALIDATED_DATA_ENV: str(save_validated(data, fingerprint, handover))}
-        with kernel_environment(handed) as threads:
-            durations, rendered = _execute_all([by_name[n] for n in order], deps, tmp,
-                                               parameters, jobs, log, progress_bar)
+        with writing(outputs_dir):
+            (tmp / "notebooks").mkdir()
+            shutil.copyfile(source, tmp / "params.yaml")
+        durations, rendered, threads = _execute(params, data, fingerprint, notebooks, tmp, order,
+                                                jobs, log, progress_bar)
+        with writing(outputs_dir):
+            results = _merge_results(tmp, notebooks)
+            _write_json(tmp / "results.json", results)
+            inputs = {name: {"path": _rel(p, root), "sha256": sha256(p)}
+                      for name, p in params.input_files().items()}
+            run_manifest = {
+                "run_name": params.run_name,
+                "started_utc": started,
+                "finished_utc": manifest.utc_now(),
+                "duration_seconds": {"validation": round(validation_s, 2),
+                                     **{name: durations[name] for name in by_name}},
+                "start_order": order,
+                "seed": params.seed,
+                "parameters_file": _rel(source, root),
+                "parameters_sha256": sha256(source),
+                "parameters": params.resolved(),
+                "inputs": inputs,
+                "rows_read": data.rows_read,
+                "warnings": [n.record(params.disclosure.min_cell) for n in notices],
+                "notebooks": {nb.stem: {"path": _rel(nb, root), "sha256": sha256(nb)}
+                              for nb in notebooks},
+                "git": manifest.git_state(root),
+                "environment": manifest.environment(),
+                "kernel": KERNEL,
+                "kernel_threads": threads,
+                "packages": manifest.package_versions(),
+            }
+            _write_json(tmp / "manifest.json", run_manifest)
+            build_report(tmp, params.title, rendered=rendered)
+        with writing(outputs_dir):
+            disclosed = audit_run(tmp, params.disclosure.min_cell)
+        if disclosed:
+            raise RunFailed(
+                "the outputs would let a reader work out a count of 1 to "
+                f"{params.disclosure.min_cell - 1} people, so the run was discarded:\n"
+                + "\n".join(f"  {f}" for f in disclosed)
+            )
+        findings = scan_outputs(tmp, _sensitive(params, data))
+        if findings:
+            raise RunFailed(
+                "the outputs would disclose personal data, so the run was discarded:\n"
+                + "\n".join(f"  {f}" for f in findings)
+            )
+        with writing(outputs_dir):
+            _swap_into_place(tmp, dest)
     except _NotebookFailed as failure:
-        failed = outputs_dir / f"{params.run_name}.failed"
-        if failed.exists():
-            shutil.rmtree(failed)
-        tmp.rename(failed)
-        nb = failure.notebook
-        raise RunFailed(
-            f"{_failure_message(nb, failure.error)}\n"
-            f"The partly executed notebook is kept in {failed / 'notebooks' / nb.name}; "
-            f"earlier complete runs are untouched."
-        ) from None
+        raise _keep_failed(tmp, failure, outputs_dir, params.run_name) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(handover, ignore_errors=True)
-
-    results = _merge_results(tmp, notebooks)
-    _write_json(tmp / "results.json", results)
-    inputs = {name: {"path": _rel(p, root), "sha256": sha256(p)}
-              for name, p in params.input_files().items()}
-    run_manifest = {
-        "run_name": params.run_name,
-        "started_utc": started,
-        "finished_utc": manifest.utc_now(),
-        "duration_seconds": {"validation": round(validation_s, 2),
-                             **{name: durations[name] for name in by_name}},
-        "start_order": order,
-        "seed": params.seed,
-        "parameters_file": _rel(params.source, root) if params.source else None,
-        "parameters_sha256": sha256(params.source) if params.source else None,
-        "parameters": params.resolved(),
-        "inputs": inputs,
-        "rows_read": data.rows_read,
-        "notebooks": {nb.stem: {"path": _rel(nb, root), "sha256": sha256(nb)}
-                      for nb in notebooks},
-        "git": manifest.git_state(root),
-        "environment": manifest.environment(),
-        "kernel": KERNEL,
-        "kernel_threads": threads,
-        "packages": manifest.package_versions(),
-    }
-    _write_json(tmp / "manifest.json", run_manifest)
-    build_report(tmp, params.title, rendered=rendered)
-    findings = scan_outputs(tmp, _sensitive(params, data))
-    if findings:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise RunFailed(
-            "the outputs would disclose personal data, so the run was discarded:\n"
-            + "\n".join(f"  {f}" for f in findings)
-        )
-    _swap_into_place(tmp, dest)
-    stale = outputs_dir / f"{params.run_name}.failed"
-    if stale.exists():
-        shutil.rmtree(stale)
+    shutil.rmtree(outputs_dir / f"{params.run_name}{FAILED_SUFFIX}", ignore_errors=True)
     return RunResult(path=dest, manifest=run_manifest, results=results)

@@ -28,6 +28,8 @@ Submodules
     Funnel-plot tables and indirect standardisation against the national rate.
 ``report``
     The performance report (Appendix 4 layout of the Safe Durham strategy).
+``report_sources``
+    The published tables the report quotes, and the cells they withhold.
 ``published``
     The small-count rule applied to the performance tables.
 ``availability``

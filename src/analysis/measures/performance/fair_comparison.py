@@ -53,7 +53,7 @@ class FairComparison:
     """
 
     national_pct: float
-    method: str
+    method: cmp.Method
     rates: pd.DataFrame
     standardised: pd.DataFrame | None
     crude: pd.DataFrame | None
@@ -78,8 +78,9 @@ class FairComparison:
 
     def published_funnel(self, table: pd.DataFrame | None) -> pd.DataFrame | None:
         """A funnel table of this comparison (``crude``, ``small``, rounded) under the small-count rule."""
-        if table is None:
-            return None
+        return None if table is None else self._publish_funnel(table)
+
+    def _publish_funnel(self, table: pd.DataFrame) -> pd.DataFrame:
         return publish(table, _FUNNEL_COUNTS, self.funnel_derived, self.min_cell)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -94,13 +95,13 @@ class FairComparison:
         """Units whose published rate is shown."""
         if self.crude is None:
             return None
-        return self.crude[is_shown(self.published_funnel(self.crude)["value"])]
+        return self.crude[is_shown(self._publish_funnel(self.crude)["value"])]
 
     def small_plot(self) -> pd.DataFrame | None:
         """Quarterly cohorts of units whose published rate is shown."""
         if self.small is None:
             return None
-        published = self.published_funnel(self.small.drop(columns=["unit"]))
+        published = self._publish_funnel(self.small.drop(columns=["unit"]))
         return self.small[is_shown(published["value"])]
 
     def std_plot(self) -> pd.DataFrame | None:
@@ -116,7 +117,7 @@ def fair_comparison(
     by: str,
     funnel: bool,
     standardisation: bool,
-    method: str = "exact",
+    method: cmp.Method = "exact",
     min_cell: int = 5,
     national_pct: float | None = None,
 ) -> FairComparison:

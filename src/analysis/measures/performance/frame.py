@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.measures.cohort import _age_at
+from analysis.data.checks import age_at
 from analysis.measures.reoffending import derive_measures, is_eligible
 from analysis.params import RunParams
 
@@ -22,6 +22,8 @@ __all__ = ["ADULT", "CHILD", "ALL", "quarter_table", "quarter_key", "performance
 ADULT, CHILD = "Adult (18+)", "Child (10-17)"
 #: Label of the row or column that covers every quarter.
 ALL = "All cohorts"
+#: The row of a by-area table that adds up its areas.
+ALL_AREAS = "All areas"
 
 
 def quarter_table(dates: pd.Series, year_start_month: int = 4) -> pd.DataFrame:
@@ -117,7 +119,7 @@ def performance_frame(
     f = people.copy()
     if "age" not in f or f["age"].isna().any():
         if "date_of_birth" in f:
-            derived = _age_at(f["cohort_start"], f["date_of_birth"]).astype(float)
+            derived = age_at(f["cohort_start"], f["date_of_birth"]).astype(float)
             f["age"] = f["age"].fillna(derived) if "age" in f else derived
     age = f["age"].astype(float) if "age" in f else pd.Series(np.nan, index=f.index)
     f["cohort_group"] = pd.Series(np.where(age < 18, CHILD, ADULT), index=f.index).where(age.notna())

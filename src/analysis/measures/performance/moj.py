@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import is_shown
+from analysis.disclosure import is_shown, suppression_masks
 from analysis.measures.cohort import (
     REOFFENDING_COMPLEMENTS,
     REOFFENDING_COUNTS,
@@ -120,8 +120,16 @@ class QuarterlyReoffending:
 
 def _published_reoffending(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     sets = ["cohort_group"] if "cohort_group" in table else None
+    forced = None
+    if sets is not None:
+        # The groups' "All cohorts" rows add up to the published figures of everyone, as in the
+        # cohort notebook's table by group: they are hidden alike here.
+        overall = table["quarter"].astype(str).eq(ALL)
+        groups = suppression_masks(table[overall], list(REOFFENDING_COUNTS), min_cell, sets=True,
+                                   complements=REOFFENDING_COMPLEMENTS)
+        forced = {c: m.reindex(table.index, fill_value=False) for c, m in groups.items()}
     return publish(table, list(REOFFENDING_COUNTS), REOFFENDING_DERIVED, min_cell, sets=sets,
-                   complements=REOFFENDING_COMPLEMENTS)
+                   complements=REOFFENDING_COMPLEMENTS, forced=forced)
 
 
 def quarterly_reoffending(frame: pd.DataFrame, min_cell: int = 5) -> QuarterlyReoffending:

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from analysis.disclosure import apply_masks, secondary_around, suppress_counts, suppression_mask
+from analysis.disclosure import (
+    SUPPRESSED,
+    apply_masks,
+    is_small,
+    secondary_around,
+    suppress_counts,
+    suppression_mask,
+    suppression_masks,
+    unpinned_marks,
+)
 from analysis.measures.cohort import (
     REOFFENDING_COMPLEMENTS,
     REOFFENDING_COUNTS,
     REOFFENDING_DERIVED,
 )
-from analysis.measures.performance.frame import quarter_key
+from analysis.measures.performance.frame import ALL, ALL_AREAS, quarter_key
 
 __all__ = ["publish", "published_rolling", "published_iom"]
 
@@ -29,6 +39,7 @@ def publish(
     min_cell: int = 5,
     sets: Sequence[str] | bool | None = None,
     complements: Mapping[str, str] | None = None,
+    forced: Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Display copy of a table under the small-count rule (:mod:`analysis.disclosure`).
 
@@ -53,6 +64,8 @@ def publish(
     complements : mapping of str to str, optional
         ``{count: total}`` pairs whose difference follows by subtraction (see
         :func:`analysis.disclosure.suppress_counts`).
+    forced : mapping of str to Series, optional
+        Count cells hidden because the same count is hidden in another published table.
 
     Returns
     -------
@@ -63,8 +76,14 @@ def publish(
     """
     if sets is not True:
         sets = list(sets) if sets else None
-    return suppress_counts(table, counts, list(derived), min_cell, sets=sets,
-                           complements=complements)
+    out = suppress_counts(table, counts, list(derived), min_cell, sets=sets,
+                          complements=complements, forced=forced)
+    if sets is None or table.empty or "quarter" not in table:
+        return out
+    labels = (pd.Series("", index=table.index) if sets is True
+              else table[sets].astype(str).agg("|".join, axis=1))
+    return unpinned_marks(out, table, counts, labels, table["quarter"].astype(str).eq(ALL),
+                          min_cell)
 
 
 def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
@@ -77,6 +96,11 @@ def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
     suppressed quarter could be worked out from the window's total and the other three: every
     12-month count whose window holds a suppressed quarter is suppressed too (with its rate),
     and secondary suppression is applied to the 12-month counts across the areas again.
+
+    A hidden 12-month count reads ``"<5"`` only where its quarters already say it is below 5
+    (its one non-zero quarter reads ``"<5"``); elsewhere it reads ``"suppressed"``, since a
+    bound on the sum of several ``"<5"`` quarters could pin each of them
+    (:func:`_window_marks`).
     """
     quarter_col, window_col = f"{name}_quarter", f"{name}_12m"
     if table.empty:
@@ -93,8 +117,31 @@ def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
         in_window[rows] = [any(p - 3 <= h <= p for h in hidden_at) for p in position[rows]]
     w_mask = secondary_around(w_counts, in_window, min_cell, labels) & w_counts.notna()
     # The rates come from the 12-month counts.
-    return apply_masks(table, {quarter_col: q_mask, window_col: w_mask},
-                       {col: [window_col] for col in derived}, min_cell)
+    out = apply_masks(table, {quarter_col: q_mask, window_col: w_mask},
+                      {col: [window_col] for col in derived}, min_cell)
+    out = unpinned_marks(out, table, [quarter_col], labels, table["area"].eq(ALL_AREAS), min_cell)
+    out[window_col] = _window_marks(out[window_col], q_counts.astype(float).where(~q_mask, np.where(
+        is_small(q_counts, min_cell), min_cell - 1, np.inf)), table["area"], position, w_mask,
+        min_cell)
+    return out
+
+
+def _window_marks(published: pd.Series, most: pd.Series, areas: pd.Series, position: pd.Series,
+                  hidden: pd.Series, min_cell: int) -> pd.Series:
+    """The published 12-month counts with each hidden one marked by what its quarters say.
+
+    ``most`` is the largest value a reader can give each quarter (its count, ``min_cell - 1``
+    for ``"<5"``, infinity for ``"suppressed"``); a hidden window whose quarters add up to at
+    most ``min_cell - 1`` reads ``"<5"`` (the table says no more than its quarters do), any other
+    ``"suppressed"`` (no bound a reader could add to the quarters').
+    """
+    out = published.astype(object).copy()
+    for rows in areas.groupby(areas, sort=False).groups.values():
+        ordered = position[rows].sort_values().index
+        upper = most[ordered].rolling(4, min_periods=4).sum()
+        for i in ordered[hidden[ordered].to_numpy()]:
+            out[i] = f"<{min_cell}" if upper[i] <= min_cell - 1 else SUPPRESSED
+    return out
 
 
 def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
@@ -119,9 +166,13 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
         ``iom_reoffending``, ``iom_detected_crime_change``, ``iom_time_to_reoffence``.
     """
     out = {}
+    forced: tuple[dict[str, pd.Series], dict[str, pd.Series]] = ({}, {})
+    if iom is not None and time is not None:
+        forced = _custody_leavers_alike(iom, time, min_cell)
     if iom is not None:
         out["iom_reoffending"] = publish(iom, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
-                                         sets=["cohort"], complements=REOFFENDING_COMPLEMENTS)
+                                         sets=["cohort"], complements=REOFFENDING_COMPLEMENTS,
+                                         forced=forced[0])
     if change is not None:
         out["iom_detected_crime_change"] = publish(
             change, ["people", "before", "after"], ["change_pct", "ci_low_pct", "ci_high_pct"],
@@ -129,5 +180,47 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
     if time is not None:
         out["iom_time_to_reoffence"] = publish(
             time, ["released", "reoffenders"], ["median_days", "q1_days", "q3_days", "mean_days"],
-            min_cell, sets=True)
+            min_cell, sets=True, forced=forced[1])
     return out
+
+
+#: The counts of the IOM custody leavers in :func:`iom_reoffending` and the same counts in
+#: :func:`iom_time_to_reoffence`.
+_SAME_COUNTS = (("offenders", "released"), ("reoffenders", "reoffenders"))
+
+
+def _custody_leavers_alike(iom: pd.DataFrame, time: pd.DataFrame, min_cell: int
+                           ) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """The cells each IOM table must hide because the other hides the same count.
+
+    The IOM custody leavers' offenders and reoffenders of each quarter are published twice (in
+    the reoffending rates and in the time to reoffence); a count hidden in one and shown in the
+    other gives the hidden cell back (and, with the offenders, the people who did not reoffend).
+    The two tables' rules are applied in turn, each hiding what the other hides, until neither
+    hides more.
+
+    Returns
+    -------
+    tuple of dict
+        ``forced`` for :func:`publish` of the reoffending table and of the time table.
+    """
+    custody = iom.index[iom["cohort"].ne("IOM cohort")]
+    by_quarter = dict(zip(iom.loc[custody, "quarter"].astype(str), custody, strict=True))
+    pairs = [(by_quarter[q], j) for q, j in zip(time["quarter"].astype(str), time.index,
+                                                  strict=True) if q in by_quarter]
+    forced_iom = {c: pd.Series(False, index=iom.index) for c, _ in _SAME_COUNTS}
+    forced_time = {c: pd.Series(False, index=time.index) for _, c in _SAME_COUNTS}
+    for _ in range(len(pairs) * len(_SAME_COUNTS) + 1):
+        hidden_iom = suppression_masks(iom, REOFFENDING_COUNTS, min_cell, ["cohort"],
+                                       complements=REOFFENDING_COMPLEMENTS, forced=forced_iom)
+        hidden_time = suppression_masks(time, ["released", "reoffenders"], min_cell, True,
+                                        forced=forced_time)
+        changed = False
+        for a, b in _SAME_COUNTS:
+            for i, j in pairs:
+                either = bool(hidden_iom[a][i] or hidden_time[b][j])
+                changed |= either != bool(forced_iom[a][i]) or either != bool(forced_time[b][j])
+                forced_iom[a][i] = forced_time[b][j] = either
+        if not changed:
+            break
+    return forced_iom, forced_time

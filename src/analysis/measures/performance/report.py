@@ -14,12 +14,26 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED, suppression_mask
-from analysis.measures.performance.frame import ADULT, ALL, CHILD, quarter_key
+from analysis.disclosure import (
+    SUPPRESSED,
+    is_withheld,
+    policy,
+    round_counts,
+    suppress_where,
+    suppression_mask,
+)
+from analysis.measures.performance.frame import ADULT, ALL, ALL_AREAS, CHILD, quarter_key
 from analysis.measures.performance.indicators import NOT_RATED, PanDorset
 from analysis.measures.performance.iom import IomIndicators
 from analysis.measures.performance.moj import QuarterlyReoffending
 from analysis.measures.performance.published import publish
+from analysis.measures.performance.report_sources import (
+    count_marks,
+    count_sources,
+    report_sources,
+    with_secondary,
+    withheld,
+)
 from analysis.measures.performance.targets import PAN_DORSET_MEASURES
 from analysis.measures.performance.youth_justice import YouthJustice
 from analysis.measures.proportions import wilson
@@ -171,7 +185,7 @@ def report_long(
                                      ("custody_rate", custody, "rate_per_1000", "custody")):
         if table is None:
             continue
-        t = table[table["area"] == "All areas"]
+        t = table[table["area"] == ALL_AREAS]
         if key == "fte":
             total = pd.DataFrame({"quarter": [ALL], "fte_quarter": [t["fte_quarter"].sum()]})
             rows += _rows("fte_count", pd.concat([t, total], ignore_index=True), "fte_quarter",
@@ -184,7 +198,9 @@ def report_long(
         rows += _rows("iom_custody_reoffending", iom[iom["cohort"] != "IOM cohort"],
                       "binary_rate_pct", "reoffenders", "offenders")
     if iom_change is not None:
-        rows += _rows("iom_crime_change", iom_change, "change_pct", "after", "before")
+        # its offences after and before are not a part and its whole: the change's own table
+        # publishes them (iom_detected_crime_change), the report only the change
+        rows += _rows("iom_crime_change", iom_change, "change_pct", None, None)
     if iom_time is not None:
         rows += _rows("iom_time_to_reoffence", iom_time, "median_days", "reoffenders", "reoffenders")
     out = pd.DataFrame(rows, columns=["indicator", "quarter", "value", "numerator", "denominator",
@@ -202,7 +218,8 @@ _FORMATS = {"pct": "{:.1f}%", "count": "{:,.0f}", "per_100000": "{:.0f}", "per_1
 
 
 def _suppress_report(long: pd.DataFrame, min_cell: int) -> pd.Series:
-    """True where a cell's value must be suppressed: small counts, with secondary suppression.
+    """True where a cell's value must be suppressed: small counts, with secondary suppression,
+    and the values the published table it quotes withholds (column ``withheld``).
 
     The quarters of an indicator add up to its "All cohorts" figure, so secondary suppression is
     applied across each indicator's quarters (see :mod:`analysis.disclosure`).
@@ -214,6 +231,8 @@ def _suppress_report(long: pd.DataFrame, min_cell: int) -> pd.Series:
     # the people of the denominator not in the numerator follow by subtraction: a cell too
     for counts in (numerator, denominator, denominator - numerator):
         mask |= suppression_mask(counts.fillna(0), min_cell, sets, secondary=True)
+    if "withheld" in long and long["withheld"].any():
+        mask = with_secondary(long, mask | long["withheld"].astype(bool), sets, min_cell)
     return mask
 
 
@@ -253,6 +272,8 @@ def report_layout(
             return f"<{min_cell}" if r["unit"] == "count" else SUPPRESSED
         if pd.isna(r["value"]):
             return "n/a"
+        if r["unit"] == "count":  # a count shown is rounded as the policy says
+            return _FORMATS["count"].format(round_counts(pd.Series([r["value"]]), policy().rounding)[0])
         return _FORMATS[r["unit"]].format(r["value"])
 
     text = pd.Series([cell(r, s) for (_, r), s in zip(long.iterrows(), suppressed, strict=True)],
@@ -281,7 +302,8 @@ class Report:
     Attributes
     ----------
     long : DataFrame
-        :func:`report_long` (exact values).
+        :func:`report_long` (exact values), with ``withheld``: True where the published table
+        the value is quoted from withholds it (:mod:`.report_sources`).
     layout : DataFrame
         :func:`report_layout` (text cells, small counts suppressed).
     min_cell : int
@@ -293,9 +315,21 @@ class Report:
     min_cell: int
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables to publish, by name: the layout, and the long table under the small-count rule."""
-        long = publish(self.long, ["numerator", "denominator"], ["value", "ci_low", "ci_high"],
+        """The tables to publish, by name: the layout, and the long table under the small-count
+        rule, withholding what the tables it quotes withhold."""
+        exact = self.long.drop(columns=["withheld", "count_mark"], errors="ignore")
+        long = publish(exact, ["numerator", "denominator"], ["value", "ci_low", "ci_high"],
                        self.min_cell, sets=["indicator"], complements={"numerator": "denominator"})
+        if "withheld" in self.long and self.long["withheld"].any():
+            before = is_withheld(long["value"]) | is_withheld(long["numerator"])
+            hidden = with_secondary(exact, before | self.long["withheld"].astype(bool),
+                                    exact["indicator"], self.min_cell)
+            long = suppress_where(long, ["value", "ci_low", "ci_high", "numerator", "denominator"],
+                                  hidden & ~before)
+        if "count_mark" in self.long:
+            # a count its table marks "suppressed" is not bounded here by a "<5"
+            marked = self.long["count_mark"].eq(SUPPRESSED) & is_withheld(long["numerator"])
+            long["numerator"] = long["numerator"].where(~marked, SUPPRESSED)
         return {"performance_report": self.layout, "performance_report_long": long}
 
 
@@ -332,11 +366,14 @@ def performance_report(
     -------
     Report
     """
-    rates = youth is not None and youth.population_given
+    rates = youth if youth is not None and youth.population_given else None
     long = report_long(
         measures.overall, measures.by_quarter,
         reoffending=reoffending.table if reoffending.by_group else None,
-        fte=youth.fte if rates else None, custody=youth.custody if rates else None,
+        fte=rates.fte if rates is not None else None,
+        custody=rates.custody if rates is not None else None,
         iom=iom.rates if iom else None, iom_change=iom.change if iom else None,
         iom_time=iom.time if iom else None, context=context)
+    long["withheld"] = withheld(long, report_sources(measures, reoffending, rates, iom))
+    long["count_mark"] = count_marks(long, count_sources(rates, iom))
     return Report(long, report_layout(long, min_cell, quarters), min_cell)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.disclosure import is_shown
 from analysis.errors import DataError, Problem
-from analysis.measures.performance.frame import CHILD
+from analysis.measures.performance.frame import ALL_AREAS, CHILD
 from analysis.measures.performance.published import published_rolling
 
 __all__ = [
@@ -98,7 +98,7 @@ def _rolling_rate(
     quarters = list(frame["quarter"].cat.categories)
     first_start = frame["quarter_start"].min()
     areas = sorted(frame["area"].dropna().unique().tolist()) if "area" in frame else []
-    units = [(a, frame["area"].eq(a)) for a in areas] + [("All areas", pd.Series(True, index=frame.index))]
+    units = [(a, frame["area"].eq(a)) for a in areas] + [(ALL_AREAS, pd.Series(True, index=frame.index))]
     rows = []
     for area, in_area in units:
         per_quarter = (frame.loc[counted & in_area, "quarter"].value_counts()
@@ -118,7 +118,7 @@ def _rolling_rate(
         covered = set(areas) <= set(population["area"])
 
         def lookup(area: str, year: int) -> float:
-            if area == "All areas":
+            if area == ALL_AREAS:
                 return float(total.get(year, np.nan)) if covered else np.nan
             return float(pop.get((area, year), np.nan))
 
@@ -211,7 +211,7 @@ class YouthJustice:
     def latest_fte(self) -> pd.DataFrame:
         """The latest complete 12-month window of all areas whose rate is published (0 or 1 row)."""
         shown = self.fte_shown()
-        return shown[(shown["area"] == "All areas") & shown["window_complete"]].tail(1)
+        return shown[(shown["area"] == ALL_AREAS) & shown["window_complete"]].tail(1)
 
 
 def youth_justice(frame: pd.DataFrame, population: pd.DataFrame | None, min_cell: int = 5) -> YouthJustice:

@@ -1,47 +1,93 @@
-"""Disclosure control for published tables: the small-count rule with secondary suppression.
+"""The suppression rules of the disclosure policy (:mod:`analysis.disclosure`) and the code that applies them.
 
-Rule (applied to every table a run publishes):
-
-1. **Primary suppression.** A count of people or offences from 1 to ``min_cell - 1`` (default
-   1 to 4) is shown as ``"<5"``; zero is shown, since it discloses nothing about a person.
-2. **Derived values.** Every percentage, rate or mean computed from a suppressed count is shown
-   as ``"suppressed"``. A group's mean of a 0/1 variable, beside the group's size, gives a count:
-   it is suppressed where that count, or the people without, is small
-   (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
-3. **Secondary suppression.** Where cells add up to a total that is published or can be worked
-   out (the levels of one variable, the groups of a by-group table), a single suppressed cell
-   could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the
-   smallest other non-zero cell of the set is suppressed too (with its derived values). Sets
-   run down a column (the groups of a table, the quarters of an "All cohorts" row) and, where
-   the counts of a row add up to a known total (at risk + events + censored = the group's
-   size), across the row; both are applied until neither adds a cell. A rolling 12-month count
-   whose window holds a suppressed quarter is suppressed too
-   (:func:`analysis.measures.performance.published_rolling`). In tables of shares (a Table 1, needs
-   prevalence) the cells not printed but given by subtraction count as cells of the set: the
-   people without a flag (base minus count) and the people without a value (group size minus
-   base); where the latter is hidden, so is the base (:func:`share_masks`).
-4. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
-   counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
-   difference of two shown totals (:func:`analysis.measures.cohort.published_flow`,
-   :func:`analysis.models.effects.matching.published_attrition`).
-5. **Figures** show only the values their published table shows (KM curves, whose steps are
-   single events, are the exception; their numbers at risk follow rule 1).
-
-Tables are suppressed for display and publication only; analyses use the exact counts.
+Thresholds, rounding, derived values, secondary suppression, headline estimates and the run's
+policy (:func:`set_policy`, :func:`policy`), applied to display copies of tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["apply_masks", "count_text", "is_small", "secondary_around", "is_shown",
+__all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around", "is_shown",
            "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
-           "suppression_masks", "suppress_counts", "suppress_where", "SUPPRESSED"]
+           "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
+           "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
+           "is_withheld", "unpinned_marks"]
 
 SUPPRESSED = "suppressed"
+#: ``DataFrame.attrs`` keys of a published table: the exact values of the cells it hides, and
+#: the rule :func:`suppress_counts` applied (counts, derived columns, sets). They are read by
+#: :meth:`analysis.presentation.outputs.RunOutput.table` for the run's disclosure audit
+#: (:mod:`analysis.disclosure.ledger`) and never written to a published file.
+EXACT_ATTR = "disclosure_exact"
+RULE_ATTR = "disclosure_rule"
+
+#: A headline estimate of a group of at least this many people is suppressed only where its own
+#: counts are small (policy item 5).
+HEADLINE_MIN_PEOPLE = 100
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The disclosure policy of a run (see the module docstring).
+
+    Attributes
+    ----------
+    min_cell : int
+        Smallest count shown (``disclosure.min_cell``).
+    rounding : int or None
+        Base to which shown counts are rounded (``disclosure.rounding``, e.g. 5), or None.
+    """
+
+    min_cell: int = 5
+    rounding: int | None = None
+
+
+_POLICY = [Policy()]
+
+
+def policy() -> Policy:
+    """The disclosure policy in force (set by :func:`set_policy`; the defaults otherwise)."""
+    return _POLICY[0]
+
+
+def set_policy(min_cell: int = 5, rounding: int | None = None) -> Policy:
+    """Set the disclosure policy of the run in this process and return it.
+
+    Called once per notebook, from the run's parameters, by :func:`analysis.running.session.start`.
+    """
+    _POLICY[0] = Policy(min_cell, rounding)
+    return _POLICY[0]
+
+
+def round_counts(values: pd.Series, base: int | None) -> pd.Series:
+    """Counts rounded to the nearest ``base`` (halves up); text and blanks are left as they are.
+
+    Parameters
+    ----------
+    values : Series
+        A published count column (numbers, or ``"<5"``/``"suppressed"`` text).
+    base : int or None
+        Rounding base (5: 7 reads 5, 8 reads 10); None leaves the column unchanged.
+    """
+    if not base or base <= 1:
+        return values
+    numbers = pd.to_numeric(values, errors="coerce")
+    rounded = (np.floor(numbers / base + 0.5) * base)
+    out = values.astype(object).copy()
+    shown = numbers.notna() & values.map(lambda v: not isinstance(v, str))
+    out[shown] = [int(v) for v in rounded[shown]]
+    return out
+
+
+def is_withheld(published: pd.Series) -> pd.Series:
+    """True where a published column reads a suppression mark (``"<5"`` or ``"suppressed"``)."""
+    text = published.map(lambda v: v if isinstance(v, str) else "")
+    return text.eq(SUPPRESSED) | text.str.startswith("<")
 
 
 def is_small(counts: pd.Series, min_cell: int = 5) -> pd.Series:
@@ -53,6 +99,11 @@ def is_small(counts: pd.Series, min_cell: int = 5) -> pd.Series:
 def count_text(count: int, min_cell: int = 5) -> str:
     """A count for a sentence: ``"<5"`` from 1 to ``min_cell - 1``, else with thousands commas."""
     return f"<{min_cell}" if 0 < count < min_cell else f"{count:,}"
+
+
+def shown_count(count: int, min_cell: int = 5) -> int | str:
+    """A count for a headline result: the count, or ``"<5"`` from 1 to ``min_cell - 1``."""
+    return f"<{min_cell}" if 0 < count < min_cell else int(count)
 
 
 def _secondary(counts: pd.Series, primary: pd.Series) -> pd.Series:
@@ -112,8 +163,17 @@ def suppress_where(table: pd.DataFrame, columns: Iterable[str],
     out = table.copy()
     keep = ~np.asarray(hidden, dtype=bool)
     for col in columns:
+        _keep_exact(out, col, out[col][~keep])
         out[col] = out[col].astype(object).where(keep, SUPPRESSED)
     return out
+
+
+def _keep_exact(out: pd.DataFrame, col: str, values: pd.Series) -> None:
+    """Note in ``out.attrs`` the exact numbers of the cells of ``col`` about to be hidden."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if len(numbers):
+        kept = out.attrs.setdefault(EXACT_ATTR, {}).setdefault(col, {})
+        kept.update({label: float(v) for label, v in numbers.items()})
 
 
 def small_flag_cells(flag: pd.Series, treated: pd.Series, min_cell: int = 5,
@@ -147,7 +207,8 @@ def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
     -------
     DataFrame
         Suppressed counts read ``"<min_cell"`` (or ``"suppressed"`` where suppressed only to
-        protect another cell), suppressed derived values ``"suppressed"``.
+        protect another cell), suppressed derived values ``"suppressed"``; with a rounding
+        base in the :func:`policy`, the counts shown are rounded to it.
     """
     out = df.copy()
     for col, bases in ties.items():
@@ -157,7 +218,10 @@ def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
         out = suppress_where(out, [col], hidden)
     for col, mask in masks.items():
         text = np.where(is_small(df[col], min_cell), f"<{min_cell}", SUPPRESSED)
+        _keep_exact(out, col, df[col][mask.to_numpy()])
         out[col] = out[col].astype(object).where(~mask.to_numpy(), pd.Series(text, index=df.index))
+        if policy().rounding:
+            out[col] = round_counts(out[col], policy().rounding)
     return out
 
 
@@ -199,6 +263,7 @@ def suppression_masks(
     sets: str | Sequence[str] | bool | None = None,
     row_sets: bool | Sequence[Sequence[str]] = False,
     complements: Mapping[str, str] | None = None,
+    forced: Mapping[str, pd.Series] | None = None,
 ) -> dict[str, pd.Series]:
     """The cells of each count column that the rule hides (parameters as :func:`suppress_counts`).
 
@@ -229,12 +294,21 @@ def suppression_masks(
     cells = list(counts.columns)
     secondary = sets not in (None, False)
     masks = {c: suppression_mask(counts[c], min_cell, labels, secondary=secondary) for c in cells}
+    if forced:
+        masks.update({c: masks[c] | forced[c].reindex(df.index, fill_value=False).astype(bool)
+                      for c in forced})
+        if secondary:
+            masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in cells}
     while groups and cells:
         # A cell added across a row may leave a column's set with one suppressed cell, and the
         # reverse: repeat until neither direction adds a cell.
         before = sum(int(m.sum()) for m in masks.values())
         for cols in groups:
             masks.update(_row_secondary({c: masks[c] for c in cols}, counts[cols]))
+        for count, total in (complements or {}).items():
+            # a count of 0 beside a hidden rest gives the rest back: the whole (small) total
+            rest = f"{total} not {count}"
+            masks[count] = masks[count] | (masks[rest] & counts[count].eq(0))
         if secondary:
             masks = {c: secondary_around(counts[c], masks[c], min_cell, labels) for c in cells}
         if sum(int(m.sum()) for m in masks.values()) == before:
@@ -250,6 +324,7 @@ def suppress_counts(
     sets: str | Sequence[str] | bool | None = None,
     row_sets: bool | Sequence[Sequence[str]] = False,
     complements: Mapping[str, str] | None = None,
+    forced: Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Return a display copy of ``df`` with small counts and what derives from them suppressed.
 
@@ -282,6 +357,10 @@ def suppress_counts(
         numerator of its denominator. The difference is a cell too: small, it is suppressed
         with ``count`` (they protect each other across the row), and secondary suppression
         down the columns counts it.
+    forced : mapping of str to Series, optional
+        For some count columns, True where a cell is hidden whatever its size: the same count
+        is hidden in another published table (a group's counts are hidden alike wherever they
+        are published). Secondary suppression is applied around them.
 
     Returns
     -------
@@ -292,14 +371,21 @@ def suppress_counts(
     count_cols = list(count_cols)
     if df.empty:
         return df.copy()
-    masks = suppression_masks(df, count_cols, min_cell, sets, row_sets, complements)
+    masks = suppression_masks(df, count_cols, min_cell, sets, row_sets, complements, forced)
     if derived is None:
         ties: dict[str, list[str]] = {}
     elif isinstance(derived, Mapping):
         ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
     else:
         ties = {col: count_cols for col in derived}
-    return apply_masks(df, masks, ties, min_cell)
+    out = apply_masks(df, masks, ties, min_cell)
+    out.attrs[RULE_ATTR] = {
+        "counts": count_cols, "derived": ties, "complements": dict(complements or {}),
+        "sets": (None if sets is None or sets is False else True if sets is True
+                 else [sets] if isinstance(sets, str) else list(sets)),
+        "row_sets": ([count_cols] if row_sets is True else [list(g) for g in row_sets or []]),
+    }
+    return out
 
 
 def share_masks(
@@ -372,4 +458,60 @@ def share_masks(
         out[counts[g]] = row_hidden & ~is_mean
         out[bases[g]] = (is_small(table[bases[g]], min_cell) | missing_hidden
                          | (row_hidden & is_mean))
+    return out
+
+
+def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterable[str],
+                   sets: pd.Series, totals: pd.Series, min_cell: int = 5) -> pd.DataFrame:
+    """``published`` with the ``"<5"`` marks of a set read ``"suppressed"`` where its shown
+    total would pin them.
+
+    A ``"<5"`` cell says its count is 1 to ``min_cell - 1``. In a set of parts whose total is
+    shown, the ``k`` parts marked ``"<5"`` hold the total minus the shown parts, ``R``: with
+    ``R <= k`` every one of them is 1, and with no other hidden part and ``R >= (min_cell - 1)
+    * k`` every one is ``min_cell - 1``. There the marks say too much, and they read
+    ``"suppressed"`` (some count of 0 or more) instead: the counts stay hidden and the total
+    stays shown. With a rounding base (:func:`policy`) the shown parts are not exact, and no
+    mark is changed.
+
+    Parameters
+    ----------
+    published : DataFrame
+        The display copy (from :func:`suppress_counts` or :func:`apply_masks`).
+    exact : DataFrame
+        The table with exact counts (same rows).
+    columns : iterable of str
+        The count columns whose sets add up to a total.
+    sets : Series
+        The label of each row's set (aligned with ``exact``).
+    totals : Series of bool
+        True on the row of each set that is the total of the others.
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``published``.
+    """
+    out = published.copy()
+    if policy().rounding:
+        return out
+    small = f"<{min_cell}"
+    for col in columns:
+        marks = out[col].astype(object)
+        values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
+        for rows in sets.groupby(sets, sort=False).groups.values():
+            total = [r for r in rows if totals[r]]
+            if len(total) != 1 or not shows_number(marks[total[0]]):
+                continue
+            parts = [r for r in rows if not totals[r]]
+            small_parts = [r for r in parts if marks[r] == small]
+            hidden = [r for r in parts if not shows_number(marks[r])]
+            k = len(small_parts)
+            rest = values[total[0]] - sum(values[r] for r in parts if shows_number(marks[r]))
+            alone = len(hidden) == k
+            if k and (rest <= k or (alone and rest >= (min_cell - 1) * k)):
+                marks[small_parts] = SUPPRESSED
+        out[col] = marks
     return out

@@ -1,0 +1,104 @@
+"""Disclosure control for published tables: the policy, in one place, and the code that applies it.
+
+Modules: :mod:`~analysis.disclosure.rules` applies the policy to a table;
+:mod:`~analysis.disclosure.ledger` records how the cells of each published table add up;
+:mod:`~analysis.disclosure.cells` reads a published cell; :mod:`~analysis.disclosure.bounds`
+bounds hidden cells by linear programming; :mod:`~analysis.disclosure.audit` searches a run's
+published outputs for a count of 1-4 people that can be worked out;
+:mod:`~analysis.disclosure.text` finds the numbers quoted in sentences.
+
+Policy (applied to every number a run publishes: tables, ``results.json``, sentences in the
+notebooks and the report, values drawn in figures):
+
+1. **Threshold (primary suppression).** A count of people or offences from 1 to
+   ``min_cell - 1`` (``disclosure.min_cell``, default 5: counts 1 to 4) is shown as ``"<5"``;
+   zero is shown, since it discloses nothing about a person.
+2. **Rounding (optional).** With ``disclosure.rounding: 5`` every count a published table shows
+   is rounded to the nearest 5 (8 reads 10, 7 reads 5), as some official statistics publish;
+   it is applied on top of the threshold, never instead of it. Derived values are computed
+   from the exact counts. Default ``null``: counts are shown exactly.
+3. **Derived values.** A percentage, rate or mean computed from a suppressed count is shown as
+   ``"suppressed"``, wherever it is printed: a rate whose numerator count is suppressed in its
+   published table is suppressed in every other table, sentence and figure too (the
+   performance report reads the tables it quotes, :mod:`analysis.measures.performance.report`).
+   A group's mean of a 0/1 variable, beside the group's size, gives a count: it is suppressed
+   where that count, or the people without, is small
+   (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
+4. **Secondary suppression.** Where cells add up to a total that is published or can be worked
+   out (the levels of one variable, the groups of a by-group table), a single suppressed cell
+   could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the
+   smallest other non-zero cell of the set is suppressed too (with its derived values). Sets
+   run down a column (the groups of a table, the quarters of an "All cohorts" row) and, where
+   the counts of a row add up to a known total, across the row; both are applied until neither
+   adds a cell. A rolling 12-month count whose window holds a suppressed quarter is suppressed
+   too (:func:`analysis.measures.performance.published_rolling`), and reads ``"<5"`` only
+   where its quarters already say it is below ``min_cell``, ``"suppressed"`` elsewhere (a bound
+   on a sum of ``"<5"`` quarters could pin them). A count of 0 beside a hidden complement (0
+   reoffenders of ``"<5"`` offenders) is hidden too: it would give the rest back. The same
+   count published in two tables (the IOM custody leavers in the reoffending rates and the time
+   to reoffence; a group's "All cohorts" row and the cohort notebook's table by group) is
+   hidden alike in both (``forced`` of :func:`suppress_counts`). Where the parts marked
+   ``"<5"`` of a set with a shown total would be pinned by it (six ``"<5"`` quarters of a total
+   of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`). Cells not printed but given by
+   subtraction count as cells of the set: in tables of shares (a Table 1, needs prevalence) the
+   people without a flag and the people without a value (:func:`share_masks`); in survival
+   tables the people neither reoffending nor completing a period, whose count is not printed
+   (:func:`analysis.models.survival.published_horizons`).
+5. **Headline estimates.** A rate, survival probability or effect of a group of
+   :data:`HEADLINE_MIN_PEOPLE` (100) people or more is never suppressed because of a small count
+   elsewhere: only where its own numerator, or the group's people without the event, is from
+   1 to ``min_cell - 1``. Secondary suppression then hides counts, not the estimate; it picks a
+   cell that the shown estimate does not give back. Two large estimates that add up to a
+   published total with a small group beside them cannot both be shown: where the children of
+   a cohort are 1 to 4 reoffenders, the whole cohort's rate is shown and the adults' is not.
+6. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
+   counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
+   difference of two shown totals (:func:`analysis.measures.cohort.published_flow`,
+   :func:`analysis.models.effects.matching.published_attrition`).
+7. **Figures and sentences** read the published tables only: they show no value that a table
+   withholds. Kaplan-Meier curves, whose steps are single events, are drawn only for groups
+   whose values at every horizon are shown; their numbers at risk are those of the published
+   at-risk table.
+8. **Exempt.** Public figures that are not counts of the people in the data: population
+   estimates (the performance measures' population aged 10-17), published comparators and
+   reference figures. Model coefficients, test statistics and p-values are not counts.
+
+Tables are suppressed for display and publication only; analyses use the exact counts. The
+policy of a run (threshold and rounding) is set once, from its parameters, by
+:func:`set_policy` (:func:`analysis.running.session.start`); :func:`policy` reads it.
+"""
+
+from __future__ import annotations
+
+from analysis.disclosure.rules import (
+    EXACT_ATTR,
+    HEADLINE_MIN_PEOPLE,
+    RULE_ATTR,
+    SUPPRESSED,
+    Policy,
+    apply_masks,
+    count_text,
+    is_shown,
+    is_small,
+    is_withheld,
+    policy,
+    round_counts,
+    secondary_around,
+    set_policy,
+    share_masks,
+    shown_count,
+    shown_rows,
+    shows_number,
+    small_flag_cells,
+    suppress_counts,
+    suppress_where,
+    suppression_mask,
+    suppression_masks,
+    unpinned_marks,
+)
+
+__all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around", "is_shown",
+           "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
+           "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
+           "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
+           "is_withheld", "unpinned_marks"]

@@ -1,0 +1,152 @@
+"""The published tables the performance report quotes, and the cells they withhold.
+
+Each indicator of the report (:mod:`analysis.measures.performance.report`) repeats values of a
+table the run publishes on its own: the custody rate per 1,000 of the custody table, the IOM
+reoffending rate of the IOM table, and so on. A value that table withholds (its count, or a
+count it comes from, is suppressed, or a rolling window holds a suppressed quarter) must be
+withheld by the report too, wherever it is printed: :func:`withheld` marks those cells, and
+:func:`with_secondary` adds the cell that keeps a set of quarters from giving one back by
+subtraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis.disclosure import is_withheld, secondary_around
+from analysis.measures.performance.frame import ADULT, ALL_AREAS, CHILD
+from analysis.measures.performance.indicators import PanDorset
+from analysis.measures.performance.iom import IomIndicators
+from analysis.measures.performance.moj import QuarterlyReoffending
+from analysis.measures.performance.youth_justice import YouthJustice
+
+__all__ = ["Source", "report_sources", "withheld", "with_secondary", "count_sources",
+           "count_marks"]
+
+#: One indicator's published rows (with a ``quarter`` column) and the column of its value.
+Source = tuple[str, pd.DataFrame, str]
+
+
+def _pan_dorset(measures: PanDorset) -> list[Source]:
+    both = pd.concat([measures.by_quarter_published, measures.published], ignore_index=True)
+    return [(key, both[both["measure"] == key], "value_pct") for key in both["measure"].unique()]
+
+
+def _reoffending(reoffending: QuarterlyReoffending) -> list[Source]:
+    if not reoffending.by_group:
+        return []
+    pub = reoffending.published
+    child, adult = pub[pub["cohort_group"] == CHILD], pub[pub["cohort_group"] == ADULT]
+    return [("child_frequency", child, "frequency_per_reoffender"),
+            ("adult_frequency", adult, "frequency_per_reoffender"),
+            ("adult_reoffending", adult, "binary_rate_pct")]
+
+
+def _youth(youth: YouthJustice) -> list[Source]:
+    fte = youth.fte_published[youth.fte_published["area"] == ALL_AREAS]
+    custody = youth.custody_published[youth.custody_published["area"] == ALL_AREAS]
+    return [("fte_count", fte, "fte_quarter"), ("fte_rate", fte, "rate_per_100000"),
+            ("custody_rate", custody, "rate_per_1000")]
+
+
+def count_sources(youth: YouthJustice | None, iom: IomIndicators | None = None) -> list[Source]:
+    """The published count each indicator's ``numerator`` is, where it is one: the rolling
+    indicators' "All areas" counts and the IOM reoffenders."""
+    out: list[Source] = []
+    if youth is not None:
+        fte = youth.fte_published[youth.fte_published["area"] == ALL_AREAS]
+        custody = youth.custody_published[youth.custody_published["area"] == ALL_AREAS]
+        out += [("fte_count", fte, "fte_quarter"), ("fte_rate", fte, "fte_12m"),
+                ("custody_rate", custody, "custody_12m")]
+    rates = iom.published.get("iom_reoffending") if iom is not None else None
+    if rates is not None:
+        out += [("iom_reoffending", rates[rates["cohort"] == "IOM cohort"], "reoffenders"),
+                ("iom_custody_reoffending", rates[rates["cohort"] != "IOM cohort"], "reoffenders")]
+    return out
+
+
+def count_marks(long: pd.DataFrame, sources: Iterable[Source]) -> pd.Series:
+    """The mark (``"<5"`` or ``"suppressed"``) of the published count a report row's numerator
+    is, where that table withholds it; ``""`` elsewhere. The report prints the same mark, so it
+    says no more about the count than its table does."""
+    out = pd.Series("", index=long.index, dtype=object)
+    for key, table, count in sources:
+        marks = {q: str(v) for q, v, h in zip(table["quarter"].astype(str), table[count],
+                                             is_withheld(table[count]), strict=True) if h}
+        rows = long["indicator"].eq(key)
+        out.loc[rows] = [marks.get(q, "") for q in long.loc[rows, "quarter"].astype(str)]
+    return out
+
+
+def _iom(iom: IomIndicators) -> list[Source]:
+    out: list[Source] = []
+    rates = iom.published.get("iom_reoffending")
+    if rates is not None:
+        out += [("iom_reoffending", rates[rates["cohort"] == "IOM cohort"], "binary_rate_pct"),
+                ("iom_custody_reoffending", rates[rates["cohort"] != "IOM cohort"],
+                 "binary_rate_pct")]
+    for key, name, value in (("iom_crime_change", "iom_detected_crime_change", "change_pct"),
+                             ("iom_time_to_reoffence", "iom_time_to_reoffence", "median_days")):
+        if iom.published.get(name) is not None:
+            out.append((key, iom.published[name], value))
+    return out
+
+
+def report_sources(measures: PanDorset, reoffending: QuarterlyReoffending,
+                   youth: YouthJustice | None = None,
+                   iom: IomIndicators | None = None) -> list[Source]:
+    """The published table behind each indicator the report takes from one.
+
+    Parameters
+    ----------
+    measures, reoffending, youth, iom
+        The sections' results, as given to :func:`~analysis.measures.performance.report.performance_report`
+        (``youth`` only where its rates are reported).
+
+    Returns
+    -------
+    list of (indicator key, published rows, value column)
+    """
+    out = _pan_dorset(measures) + _reoffending(reoffending)
+    if youth is not None:
+        out += _youth(youth)
+    if iom is not None:
+        out += _iom(iom)
+    return out
+
+
+def withheld(long: pd.DataFrame, sources: Iterable[Source]) -> pd.Series:
+    """True where a cell of the report's long table is withheld by the table it quotes.
+
+    Parameters
+    ----------
+    long : DataFrame
+        :func:`~analysis.measures.performance.report.report_long` (``indicator``, ``quarter``).
+    sources : iterable of Source
+        :func:`report_sources`.
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``long``.
+    """
+    out = pd.Series(False, index=long.index)
+    for key, table, value in sources:
+        hidden = {q: bool(h) for q, h in zip(table["quarter"].astype(str),
+                                             is_withheld(table[value]), strict=True)}
+        rows = long["indicator"].eq(key)
+        out.loc[rows] = [hidden.get(q, False) for q in long.loc[rows, "quarter"].astype(str)]
+    return out
+
+
+def with_secondary(long: pd.DataFrame, hidden: pd.Series, sets: pd.Series,
+                   min_cell: int = 5) -> pd.Series:
+    """``hidden`` with one more cell in each set of ``sets`` that has exactly one hidden cell.
+
+    The quarters of an indicator add up to its "All cohorts" figure: a lone hidden quarter
+    would be the total minus the others (:func:`analysis.disclosure.secondary_around`).
+    """
+    numerator = pd.to_numeric(long["numerator"], errors="coerce").fillna(0)
+    return secondary_around(numerator, hidden, min_cell, sets) | hidden
