@@ -28,7 +28,29 @@ from scipy import stats
 
 from analysis.measures.proportions import wilson
 
-__all__ = ["needs_prevalence", "need_counts", "needs_per_person", "needs_cooccurrence"]
+__all__ = ["NEED_LABELS", "need_label", "needs_prevalence", "need_counts", "needs_per_person",
+           "needs_cooccurrence"]
+
+#: Readable names of need keys whose plain spelling reads badly.
+NEED_LABELS = {"ete": "Education, training, employment", "thinking_behaviour": "Thinking and behaviour"}
+
+
+def need_label(key: str) -> str:
+    """A need in words, for tables and figures.
+
+    Parameters
+    ----------
+    key : str
+        The need's key or column, with or without the ``need_`` prefix.
+
+    Returns
+    -------
+    str
+        :data:`NEED_LABELS` where it names the need, else the key in words, capitalised
+        (``need_ete`` -> ``Education, training, employment``, ``need_drugs`` -> ``Drugs``).
+    """
+    key = key.removeprefix("need_")
+    return NEED_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
 def needs_prevalence(frame: pd.DataFrame, needs: Sequence[str], by: str | None = None,

@@ -6,18 +6,33 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.measures.needs import need_label
 from analysis.presentation.style import PALETTE
 
-__all__ = ["needs_prevalence_figure", "reoffending_rates_figure"]
+__all__ = ["needs_prevalence_figure", "needs_not_shown", "reoffending_rates_figure"]
 
 
-#: Readable names of need keys whose plain spelling reads badly.
-NEED_LABELS = {"ete": "Education, training, employment", "thinking_behaviour": "Thinking and behaviour"}
+def _error_bars(value: pd.Series, low: pd.Series, high: pd.Series) -> list[np.ndarray]:
+    """Lengths of the error bars below and above ``value``, never negative (at a rate of 0% or
+    100% a Wilson limit can differ from the rate in its last floating-point digit)."""
+    return [np.clip((value - low).to_numpy(float), 0, None),
+            np.clip((high - value).to_numpy(float), 0, None)]
 
 
-def _label(key: str) -> str:
-    key = key.removeprefix("need_")
-    return NEED_LABELS.get(key, key.replace("_", " ").capitalize())
+def needs_not_shown(prevalence: pd.DataFrame, min_cell: int = 5) -> str:
+    """Why no need's prevalence can be plotted (every one is blank or suppressed).
+
+    Parameters
+    ----------
+    prevalence : DataFrame
+        Output of :func:`analysis.measures.needs.needs_prevalence` (``assessed``).
+    min_cell : int
+        The smallest count shown.
+    """
+    if int(prevalence["assessed"].sum()) == 0:
+        return "The prevalence of needs could not be estimated: nobody was assessed for any need."
+    return (f"The prevalence of needs is not shown: each would disclose a count below {min_cell} "
+            "people.")
 
 
 def needs_prevalence_figure(
@@ -42,18 +57,18 @@ def needs_prevalence_figure(
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(p) + 1.6))
     ax.errorbar(
         p["percent"], y,
-        xerr=[p["percent"] - p["ci_low_pct"], p["ci_high_pct"] - p["percent"]],
+        xerr=_error_bars(p["percent"], p["ci_low_pct"], p["ci_high_pct"]),
         fmt="o", color=PALETTE[0], capsize=3, label="This cohort (95% CI)",
     )
     if published is not None and not published.empty:
         pub = p[["need"]].merge(published[["need", "percent"]], on="need", how="left")
         ax.scatter(pub["percent"], y, marker="D", s=30, color=PALETTE[1], zorder=3,
                    label="Published table")
-    ax.set_yticks(y, [_label(n) for n in p["need"]])
+    ax.set_yticks(y, [need_label(n) for n in p["need"]])
     ax.set_xlim(0, 100)
     ax.set_xlabel("People with the need (% of those assessed)")
     top = p.iloc[-1]
-    title = f"{_label(top['need'])} is the most common need ({top['percent']:.0f}% of those assessed)"
+    title = f"{need_label(top['need'])} is the most common need ({top['percent']:.0f}% of those assessed)"
     if mean_needs is not None:
         title += f";\nmean {mean_needs:.2f} needs per assessed person"
     ax.set_title(title, loc="left")
@@ -89,7 +104,7 @@ def reoffending_rates_figure(
     fig, ax = plt.subplots()
     rate = s["binary_rate_pct"]
     ax.bar(x, rate, color=PALETTE[0], width=0.6, label="This cohort")
-    ax.errorbar(x, rate, yerr=[rate - s["binary_ci_low_pct"], s["binary_ci_high_pct"] - rate],
+    ax.errorbar(x, rate, yerr=_error_bars(rate, s["binary_ci_low_pct"], s["binary_ci_high_pct"]),
                 fmt="none", ecolor="black", capsize=4, label="95% CI")
     if reference is not None and not reference.empty:
         ref = s[[by]].astype(str).merge(reference, left_on=by, right_on="label", how="left")

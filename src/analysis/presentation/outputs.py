@@ -10,20 +10,59 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.estimable import NotEstimable
+from analysis.presentation.disclosure_records import record_figure, record_table
+from analysis.presentation.labels import display_headers
 from analysis.presentation.style import figure_title, save_figure
 
-__all__ = ["RunOutput", "to_jsonable", "write_csv"]
+__all__ = ["RunOutput", "show_headers_in_words", "to_jsonable", "write_csv"]
 
 #: Significant digits kept for floats in tables and results (beyond what any estimate supports).
 FLOAT_FORMAT = "%.10g"
+#: Key of ``results.json`` listing what a notebook could not estimate, and why.
+NOT_ESTIMATED = "not_estimated"
+
+T = TypeVar("T")
+
+
+def _show_markdown(text: str) -> None:
+    """Display Markdown in a notebook (nothing elsewhere)."""
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython is installed with ipykernel
+        return
+    display(Markdown(text))
+
+
+def _html_in_words(table: pd.DataFrame) -> str | None:
+    """A table's HTML as pandas writes it, with its column headers in words."""
+    html: str | None = display_headers(table)._repr_html_()
+    return html
+
+
+def show_headers_in_words() -> None:
+    """Show the tables a notebook displays with their column headers in words
+    (:func:`analysis.presentation.labels.display_headers`); the CSV files keep the names.
+
+    Registers an HTML formatter for DataFrames with the running IPython kernel (nothing
+    elsewhere); the plain-text form of a table is left as it is.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is installed with ipykernel
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _html_in_words)
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
@@ -73,9 +112,15 @@ class RunOutput:
         self.output_dir = Path(self.output_dir)
         for sub in ("tables", "figures", "results"):
             (self.output_dir / sub).mkdir(parents=True, exist_ok=True)
+        show_headers_in_words()
 
     def table(self, name: str, df: pd.DataFrame) -> Path:
-        """Write ``df`` to ``tables/<notebook>__<name>.csv`` and return the path."""
+        """Write ``df`` to ``tables/<notebook>__<name>.csv`` and return the path.
+
+        The table's disclosure ledger and the exact values of the cells it hides are recorded
+        for the run's audit (:mod:`analysis.presentation.disclosure_records`).
+        """
+        record_table(self.output_dir, f"{self.notebook}__{name}", df)
         return write_csv(df, self.output_dir / "tables" / f"{self.notebook}__{name}.csv")
 
     def figure(self, name: str, fig: Any) -> None:
@@ -98,6 +143,7 @@ class RunOutput:
             scale = 1.0 if dpi == "figure" else fig.dpi / float(dpi)
             display(Image(data=data, format="png", width=round(pixels * scale),
                           alt=figure_title(fig) or name))
+        record_figure(self.output_dir, f"{self.notebook}__{name}", fig)
         plt.close(fig)
 
     def record(self, **values: Any) -> dict[str, Any]:
@@ -107,16 +153,36 @@ class RunOutput:
         path.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return self.results
 
+    def estimate(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Return ``fn(*args, **kwargs)``, or None when the data cannot give it.
+
+        When ``fn`` raises :class:`~analysis.estimable.NotEstimable`, its statement ("The Cox
+        model could not be estimated: nobody reoffended.") is shown and recorded
+        (:meth:`not_estimated`) instead of a traceback.
+        """
+        try:
+            return fn(*args, **kwargs)
+        except NotEstimable as err:
+            self.not_estimated(err.statement)
+            return None
+
+    def not_estimated(self, statement: str) -> None:
+        """Show a statement of what could not be estimated and why, and record it in the list
+        ``not_estimated`` of ``results.json`` (the notebook's Answer repeats it)."""
+        statements = list(self.results.get(NOT_ESTIMATED, []))
+        if statement not in statements:
+            self.record(**{NOT_ESTIMATED: [*statements, statement]})
+        _show_markdown(f"**{statement}**")
+
     def answer(self, text: str) -> str:
         """Record the notebook's answer (``answer`` in ``results.json``) and show it; return it.
 
         ``text`` is Markdown written from the notebook's published results (see
-        :mod:`analysis.presentation.answers`); the report shows the same text.
+        :mod:`analysis.presentation.answers`); the report shows the same text. What the
+        notebook could not estimate (:meth:`not_estimated`) is added to it, with the reason.
         """
+        missing = [s for s in self.results.get(NOT_ESTIMATED, []) if s not in text]
+        text = " ".join([text, *missing]) if text else " ".join(missing)
         self.record(answer=text)
-        try:
-            from IPython.display import Markdown, display
-        except ImportError:  # pragma: no cover - IPython is installed with ipykernel
-            return text
-        display(Markdown(text))
+        _show_markdown(text)
         return text

@@ -11,15 +11,25 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from analysis.estimable import NotEstimable, outcome_reason
 from analysis.models.design import default_references
 from analysis.models.effects.contrasts import weighted_contrast
 from analysis.models.effects.doubly_robust import AIPWResult, aipw
 from analysis.models.effects.matching import MatchResult, match
 from analysis.models.effects.outcome_models import logistic_adjusted
-from analysis.models.effects.propensity import common_support, crump_alpha, fit_propensity
+from analysis.models.effects.propensity import (
+    SupportRule,
+    common_support,
+    crump_alpha,
+    fit_propensity,
+)
 from analysis.models.effects.weighting import ipw_weights
 
-__all__ = ["Estimates", "binary_estimates", "estimates_by_method", "match_clusters"]
+__all__ = ["Estimates", "binary_estimates", "estimates_by_method", "match_clusters",
+           "RISK_DIFFERENCE"]
+
+#: The risk difference, as a statement of what could not be estimated names it.
+RISK_DIFFERENCE = "The effect on proven reoffending (risk difference)"
 
 
 @dataclass
@@ -29,9 +39,11 @@ class Estimates:
     ``frame`` is the people within common support, on which ``propensity`` (refitted there),
     ``matching``, ``weights`` and ``clusters`` are defined; ``propensity_all`` is the model
     fitted on everyone, whose scores decide common support (``support``, on the input index).
+    When the outcome is the same for everybody, ``table`` and ``aipw`` are None and
+    ``outcome_reason`` says why (see :meth:`risk_differences`).
     """
 
-    table: pd.DataFrame
+    table: pd.DataFrame | None
     frame: pd.DataFrame
     propensity: Any
     propensity_all: Any
@@ -41,6 +53,19 @@ class Estimates:
     clusters: pd.Series | None
     aipw: AIPWResult | None
     ate_alpha: float = 0.0
+    outcome_reason: str | None = None
+
+    def risk_differences(self) -> pd.DataFrame:
+        """The table of risk differences by method.
+
+        Raises
+        ------
+        NotEstimable
+            When the outcome is the same for everybody (nobody or everybody reoffended).
+        """
+        if self.table is None:
+            raise NotEstimable(RISK_DIFFERENCE, self.outcome_reason or "the outcome does not vary")
+        return self.table
 
     @property
     def att_weights(self) -> dict[str, pd.Series]:
@@ -80,7 +105,7 @@ def binary_estimates(
     replacement: bool = False,
     exact: Sequence[str] = (),
     trim_quantile: float | None = None,
-    support_rule: str = "minmax",
+    support_rule: SupportRule = "minmax",
     bootstrap: int = 500,
     seed: int = 2024,
     cluster_col: str | None = None,
@@ -105,24 +130,17 @@ def binary_estimates(
     Estimates
         ``table`` columns: ``method``, ``estimand``, ``mean_treated``, ``mean_comparison``,
         ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value``, ``n_treated``,
-        ``n_comparison``, ``ci_method``.
+        ``n_comparison``, ``ci_method``. When the outcome is the same for everybody only the
+        propensity model, matching and weights are fitted (``table`` and ``aipw`` are None).
     """
     covariates = list(covariates)
     refs = dict(categorical) if categorical is not None else default_references(frame, covariates)
-    y, t = frame[outcome], frame[treatment_col]
+    y = frame[outcome]
+    reason = outcome_reason(int(y.gt(0).sum()), int(y.notna().sum()))
     rows = []
-    naive = weighted_contrast(y, t, alpha=alpha)
-    rows.append({"method": "Unadjusted", "estimand": "difference in observed risks", **naive,
-                 "ci_method": "Wald (robust)"})
-    reg, _ = logistic_adjusted(frame, outcome, covariates, refs, treatment_col, cluster_col, alpha)
-    r = reg.set_index("measure").loc["risk difference (ATT)"]
-    rows.append({"method": "Logistic regression (AME)", "estimand": "ATT",
-                 "mean_treated": naive["mean_treated"],
-                 "mean_comparison": naive["mean_treated"] - r["estimate"],
-                 "estimate": r["estimate"], "se": r["se"], "ci_low": r["ci_low"],
-                 "ci_high": r["ci_high"], "p_value": r["p_value"],
-                 "n_treated": naive["n_treated"], "n_comparison": naive["n_comparison"],
-                 "ci_method": f"delta method, {r['se_type']}"})
+    if reason is None:
+        rows += _regression_rows(frame, outcome, covariates, refs, treatment_col, cluster_col,
+                                 alpha)
     ps_all = fit_propensity(frame, covariates, treatment_col, refs)
     support = common_support(ps_all.score, ps_all.treated, support_rule)
     sub = frame.loc[support]
@@ -131,10 +149,11 @@ def binary_estimates(
               sub[list(exact)] if exact else None)
     clusters = match_clusters(m, sub.index)
     yy, tt = sub[outcome], sub[treatment_col]
-    mc = weighted_contrast(yy, tt, m.weights, clusters, alpha=alpha)
-    rows.append({"method": "Matching", "estimand": "ATT (matched treated)", **mc,
-                 "ci_method": "Wald, cluster-robust (matched set)" if clusters is not None
-                 else "Wald, robust (matching weights)"})
+    if reason is None:
+        mc = weighted_contrast(yy, tt, m.weights, clusters, alpha=alpha)
+        rows.append({"method": "Matching", "estimand": "ATT (matched treated)", **mc,
+                     "ci_method": "Wald, cluster-robust (matched set)" if clusters is not None
+                     else "Wald, robust (matching weights)"})
     weights = {"Matched": m.weights,
                "IPW (ATT)": ipw_weights(ps.score, ps.treated, "ATT", True, trim_quantile)}
     a = crump_alpha(ps.score) if ate_overlap == "optimal" else float(ate_overlap or 0.0)
@@ -149,6 +168,8 @@ def binary_estimates(
     else:
         weights["IPW (ATE)"] = pd.Series(0.0, index=sub.index, name="ipw_ate")
         ate_label += ": not estimable, one group has no one in the region"
+    if reason is not None:
+        return Estimates(None, sub, ps, ps_all, support, m, weights, clusters, None, a, reason)
     for est, label in (("ATT", "ATT"), ("ATE", ate_label)):
         rows.append({"method": f"IPW ({est})", "estimand": label,
                      **weighted_contrast(yy, tt, weights[f"IPW ({est})"], alpha=alpha),
@@ -160,6 +181,26 @@ def binary_estimates(
         rows.append({"method": "Doubly robust AIPW (ATT)", **dr.as_row()})
     table = pd.DataFrame(rows)
     return Estimates(table, sub, ps, ps_all, support, m, weights, clusters, dr, a)
+
+
+def _regression_rows(frame: pd.DataFrame, outcome: str, covariates: list[str],
+                     refs: Mapping[str, Any], treatment_col: str, cluster_col: str | None,
+                     alpha: float) -> list[dict[str, Any]]:
+    """The ``Unadjusted`` and ``Logistic regression (AME)`` rows of :func:`binary_estimates`."""
+    naive = weighted_contrast(frame[outcome], frame[treatment_col], alpha=alpha)
+    reg, _ = logistic_adjusted(frame, outcome, covariates, refs, treatment_col, cluster_col, alpha)
+    r = reg.set_index("measure").loc["risk difference (ATT)"]
+    return [
+        {"method": "Unadjusted", "estimand": "difference in observed risks", **naive,
+         "ci_method": "Wald (robust)"},
+        {"method": "Logistic regression (AME)", "estimand": "ATT",
+         "mean_treated": naive["mean_treated"],
+         "mean_comparison": naive["mean_treated"] - r["estimate"],
+         "estimate": r["estimate"], "se": r["se"], "ci_low": r["ci_low"],
+         "ci_high": r["ci_high"], "p_value": r["p_value"],
+         "n_treated": naive["n_treated"], "n_comparison": naive["n_comparison"],
+         "ci_method": f"delta method, {r['se_type']}"},
+    ]
 
 
 def estimates_by_method(table: pd.DataFrame) -> dict[str, dict[str, Any]]:

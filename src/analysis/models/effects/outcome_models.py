@@ -16,8 +16,10 @@ from scipy import stats
 from scipy.special import expit
 
 from analysis.models.effects.common import cov_kwargs, se_type, treatment_design, z_value
+from analysis.models.requirements import require_outcome_varies
 
-__all__ = ["count_models", "logistic_adjusted", "overdispersion_table", "overdispersion_test"]
+__all__ = ["count_models", "logistic_adjusted", "negative_binomial", "overdispersion_table",
+           "overdispersion_test"]
 
 
 def logistic_adjusted(
@@ -44,7 +46,13 @@ def logistic_adjusted(
         ``measure``, ``estimate``, ``se`` (of the log odds ratio or the difference), ``ci_low``,
         ``ci_high``, ``p_value``, ``se_type``, ``n``.
     model : statsmodels GLM results
+
+    Raises
+    ------
+    NotEstimable
+        When the outcome is the same for everybody (nobody or everybody reoffended).
     """
+    require_outcome_varies(frame, outcome, "The logistic regression")
     X = treatment_design(frame, covariates, categorical, treatment_col)
     y = frame[outcome].astype(float)
     with warnings.catch_warnings():
@@ -93,6 +101,39 @@ def overdispersion_test(y: np.ndarray, mu: np.ndarray) -> dict[str, float]:
             "dispersion": float(np.mean((y - mu) ** 2 / mu))}
 
 
+def negative_binomial(y: pd.Series, X: pd.DataFrame, start: np.ndarray,
+                      cov: Mapping[str, Any]) -> Any:
+    """Maximum likelihood NB2 regression: BFGS from ``start``, then Newton steps to the optimum.
+
+    BFGS finds the optimum's neighbourhood from any reasonable start; Newton's method, with
+    the exact Hessian, then converges quadratically, so the coefficients and the dispersion
+    match R's ``MASS::glm.nb`` (``theta = 1 / alpha``) to 1e-6 or better. When the Newton
+    steps do not converge, or end at a lower likelihood, the BFGS fit is kept.
+
+    Parameters
+    ----------
+    y : Series
+        Counts.
+    X : DataFrame
+        Design with a constant.
+    start : ndarray
+        Start values: the coefficients, then ``alpha``.
+    cov : mapping
+        Covariance options of statsmodels' ``fit`` (:func:`cov_kwargs`).
+
+    Returns
+    -------
+    statsmodels NegativeBinomialResults
+    """
+    model = sm.NegativeBinomial(y, X, loglike_method="nb2")
+    first = model.fit(start_params=start, disp=0, maxiter=200, method="bfgs", **cov)
+    polished = model.fit(start_params=first.params.to_numpy(), disp=0, maxiter=100,
+                         method="newton", tol=1e-12, **cov)
+    if polished.mle_retvals["converged"] and polished.llf >= first.llf:
+        return polished
+    return first
+
+
 def count_models(
     frame: pd.DataFrame,
     outcome: str,
@@ -123,9 +164,7 @@ def count_models(
         warnings.simplefilter("ignore")
         pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(**kw)
         pois_ml = sm.GLM(y, X, family=sm.families.Poisson()).fit()
-        nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(
-            start_params=np.append(pois_ml.params.to_numpy(), 0.5), disp=0, maxiter=200,
-            method="bfgs", **kw)
+        nb = negative_binomial(y, X, np.append(pois_ml.params.to_numpy(), 0.5), kw)
     rows = []
     for name, res, a in (("Poisson", pois, np.nan),
                          ("negative binomial", nb, float(nb.params.iloc[-1]))):

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -65,12 +65,14 @@ __all__ = [
 ]
 
 SupportRule = Literal["minmax", "crump", "none"]
+#: Probabilities as an array or a Series (a Series keeps its index).
+_Probabilities = TypeVar("_Probabilities", np.ndarray, pd.Series)
 SUPPORT_RULES: tuple[str, ...] = ("minmax", "crump", "none")
 #: Scores are kept inside [EPS, 1 - EPS] before taking logits or inverse weights.
 EPS = 1e-10
 
 
-def logit(p: np.ndarray | pd.Series) -> np.ndarray | pd.Series:
+def logit(p: _Probabilities) -> _Probabilities:
     """The log-odds ``log(p / (1 - p))``, with ``p`` clipped to ``[1e-10, 1 - 1e-10]``."""
     q = np.clip(p, EPS, 1 - EPS)
     return np.log(q / (1 - q))

@@ -10,11 +10,17 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.disclosure import count_text, policy
+from analysis.estimable import NotEstimable, blank_columns_reason
 from analysis.measures.cohort import complete_cases
+from analysis.measures.missingness import effects_columns
 from analysis.models.design import default_references
 from analysis.models.effects.contrasts import OutcomeKind, outcome_kind
 
-__all__ = ["EffectsSample", "prepare_sample"]
+__all__ = ["EffectsSample", "prepare_sample", "EFFECTS"]
+
+#: The effect estimates, as a statement of what could not be estimated names them.
+EFFECTS = "The intervention's effects"
 
 
 @dataclass
@@ -112,19 +118,27 @@ def prepare_sample(frame: pd.DataFrame, covariates: Sequence[str], outcomes: Seq
 
     Raises
     ------
-    ValueError
-        When no outcome is binary, or either group has fewer than ``min_per_group`` people.
+    NotEstimable
+        When a covariate is blank for everyone, no outcome is binary, either group has fewer
+        than ``min_per_group`` people, or nobody has the binary outcome.
     """
     covariates = list(covariates)
+    blank = [c for c in covariates if frame[c].isna().all()]
+    if blank:
+        raise NotEstimable(EFFECTS, blank_columns_reason(blank))
     present = [c for c in outcomes if c in frame and frame[c].notna().any()]
     kinds = {c: outcome_kind(c, frame[c]) for c in present}
-    timed = ["time", "event"] if "time" in kinds else []
-    needed = covariates + [c for c in present if c != "time"] + timed
-    people, dropped = complete_cases(frame, list(dict.fromkeys(needed)))
+    people, dropped = complete_cases(frame, effects_columns(frame, covariates, outcomes))
     sample = EffectsSample(people, covariates, kinds, default_references(people, covariates),
                            dropped, treatment_col)
-    n1, n0 = sample.n_treated, sample.n_comparison
-    if sample.binary is None or min(n1, n0) < min_per_group:
-        raise ValueError(f"too few people to estimate effects ({n1} treated, {n0} comparison "
-                         f"with complete data) or no binary outcome among {list(outcomes)}")
+    if sample.binary is None:
+        raise NotEstimable(EFFECTS, f"no 0/1 outcome among effects.outcomes "
+                                    f"({', '.join(outcomes)})")
+    for n, group in ((sample.n_treated, "treated"), (sample.n_comparison, "comparison")):
+        if n < min_per_group:
+            raise NotEstimable(EFFECTS, f"too few {group} people with every covariate and "
+                                        f"outcome recorded ({count_text(n, policy().min_cell)}; "
+                                        f"at least {min_per_group} are needed)")
+    if not sample.frame[sample.binary].gt(0).any():
+        raise NotEstimable(EFFECTS, "nobody reoffended")
     return sample

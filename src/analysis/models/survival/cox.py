@@ -11,10 +11,14 @@ import pandas as pd
 from lifelines import CoxTimeVaryingFitter
 
 from analysis.models.design import design_matrix
+from analysis.models.requirements import fitting, require_events
 from analysis.models.survival.cox_variance import CoxPHFitter
 from analysis.models.survival.frames import check_columns
 
-__all__ = ["CoxResult", "fit_cox", "refit_stratified", "tidy_regression"]
+__all__ = ["CoxResult", "fit_cox", "refit_stratified", "tidy_regression", "COX"]
+
+#: The Cox model, as a statement of what could not be estimated names it.
+COX = "The Cox model"
 
 
 def tidy_regression(summary: pd.DataFrame, ratio: str, prefix: str) -> pd.DataFrame:
@@ -136,6 +140,11 @@ def fit_cox(
     -------
     CoxResult
         Fitted model; ``.summary`` is the tidy table.
+
+    Raises
+    ------
+    NotEstimable
+        When nobody is in ``frame``, nobody has the event, or the fit does not converge.
     """
     strata = [strata] if isinstance(strata, str) else list(strata or [])
     inputs = dict(duration_col=duration_col, event_col=event_col, covariates=covariates,
@@ -143,6 +152,9 @@ def fit_cox(
                   cluster_col=cluster_col, alpha=alpha, frame=frame)
     keep = [duration_col, event_col, *strata, *([cluster_col] if cluster_col else [])]
     check_columns(frame, keep)
+    require_events(frame, COX, event_col)
+    refs: dict[str, Any]
+    names: list[str]
     if formula is not None:
         data, refs, names = frame, {}, []
     else:
@@ -151,9 +163,10 @@ def fit_cox(
         design, refs = design_matrix(frame, covariates, categorical)
         data = pd.concat([frame[keep], design], axis=1)
         names = list(design.columns)
-    model = CoxPHFitter(alpha=alpha).fit(
-        data, duration_col, event_col, strata=strata or None, robust=robust,
-        cluster_col=cluster_col, formula=formula)
+    with fitting(COX):
+        model = CoxPHFitter(alpha=alpha).fit(
+            data, duration_col, event_col, strata=strata or None, robust=robust,
+            cluster_col=cluster_col, formula=formula)
     if formula is not None:
         names = [str(c) for c in model.params_.index]
     variance = (f"cluster-robust ({cluster_col})" if cluster_col

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from lifelines.statistics import logrank_test, multivariate_logrank_test
 from scipy import stats
 from statsmodels.duration.survfunc import survdiff
 
+from analysis.estimable import NotEstimable
+from analysis.models.requirements import require_events, require_groups
 from analysis.models.survival.frames import check_columns
 
-__all__ = ["logrank", "stratified_logrank"]
+__all__ = ["logrank", "logrank_tests", "stratified_logrank"]
 
 
 def _logrank_row(test: str, statistic: float, df: int, groups: int, strata: int) -> dict:
@@ -96,3 +99,42 @@ def stratified_logrank(
                             data[group_col].to_numpy(), strata=data[strata_col].to_numpy())
     return pd.DataFrame([_logrank_row("stratified log-rank", statistic, groups - 1, groups,
                                       data[strata_col].nunique())])
+
+
+def logrank_tests(frame: pd.DataFrame, k_groups: str | None = None,
+                  strata: str | None = None) -> pd.DataFrame:
+    """The log-rank tests of a survival analysis: treated against comparison, across the
+    levels of ``k_groups`` (when it has more than two) and stratified by ``strata``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per person: ``time``, ``event``, ``group`` and the named columns.
+    k_groups, strata : str, optional
+        ``survival.k_groups`` and ``survival.strata``.
+
+    Returns
+    -------
+    DataFrame
+        One row per test (the columns of :func:`logrank`) with ``comparison`` in words.
+
+    Raises
+    ------
+    NotEstimable
+        When nobody reoffended, a group is smaller than the disclosure threshold, or the
+        stratified test's variance is singular.
+    """
+    what = "The log-rank tests"
+    require_events(frame, what)
+    require_groups(frame, "group", what)
+    tests = [logrank(frame, group_col="group").assign(comparison="treated vs comparison")]
+    if k_groups and frame[k_groups].nunique() > 2:
+        tests.append(logrank(frame, group_col=k_groups).assign(comparison=f"by {k_groups}"))
+    if strata:
+        try:
+            test = stratified_logrank(frame, group_col="group", strata_col=strata)
+        except np.linalg.LinAlgError:
+            raise NotEstimable(what, f"the stratified test's variance is singular (too few "
+                                     f"reoffenders within the levels of {strata})") from None
+        tests.append(test.assign(comparison=f"treated vs comparison, stratified by {strata}"))
+    return pd.concat(tests, ignore_index=True)

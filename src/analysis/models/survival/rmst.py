@@ -10,9 +10,13 @@ from lifelines import KaplanMeierFitter
 from lifelines.utils import restricted_mean_survival_time
 from scipy import stats
 
+from analysis.estimable import NotEstimable
+from analysis.models.requirements import require_groups
 from analysis.models.survival.kaplan_meier import fit_km
 
 __all__ = ["rmst", "rmst_difference"]
+
+RMST_DIFFERENCE = "The difference in restricted mean survival time"
 
 _Z = stats.norm.ppf
 
@@ -100,12 +104,24 @@ def rmst_difference(
         One row: ``contrast``, ``horizon``, ``difference`` (data's unit; positive = longer
         free of reoffending in the treated group), ``se``, ``ci_low``, ``ci_high``, ``z``,
         ``p_value``.
+
+    Raises
+    ------
+    NotEstimable
+        When a group is smaller than the disclosure threshold, or the difference has no
+        variance (nobody reoffended within the horizon).
     """
-    table = rmst(frame[frame[group_col].isin([treated, comparison])], horizon, time_col,
-                 event_col, group_col, alpha).set_index("group")
+    pair = frame[frame[group_col].isin([treated, comparison])]
+    require_groups(pair, group_col, RMST_DIFFERENCE,
+                   {treated: "the treated group", comparison: "the comparison group"})
+    table = rmst(pair, horizon, time_col, event_col, group_col, alpha).set_index("group")
     a, b = table.loc[treated], table.loc[comparison]
     diff = float(a["rmst"] - b["rmst"])
     se = float(np.hypot(a["se"], b["se"]))
+    if not se > 0:
+        raise NotEstimable(RMST_DIFFERENCE,
+                           "nobody reoffended within the horizon" if a["time_lost"] == 0 ==
+                           b["time_lost"] else "its standard error is zero")
     z = diff / se
     q = _Z(1 - alpha / 2)
     return pd.DataFrame([{"contrast": f"{treated} - {comparison}", "horizon": float(horizon),

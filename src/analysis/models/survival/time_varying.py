@@ -14,6 +14,7 @@ from lifelines import CoxTimeVaryingFitter
 
 from analysis.measures.time_scale import days_to_unit
 from analysis.models.design import design_matrix
+from analysis.models.requirements import fitting, require_events
 from analysis.models.survival.cox import CoxResult, fit_cox
 from analysis.models.survival.frames import check_columns
 
@@ -188,12 +189,20 @@ def immortal_time_comparison(
     DataFrame
         ``model`` (``"time-varying"`` or ``"naive ever gained"``), then the columns of
         :attr:`CoxResult.summary`, rows of the same covariate next to each other.
+
+    Raises
+    ------
+    NotEstimable
+        When nobody is in ``frame``, nobody has the event, or a fit does not converge.
     """
+    what = "The time-varying Cox model"
+    require_events(frame, what, event_col)
     statuses = list(change_dates)
     long = to_counting_process(frame, change_dates, start_col, time_col, event_col, id_col,
                                covariates, time_unit)
-    tv = fit_cox_time_varying(long, [*statuses, *covariates], event_col, id_col,
-                              categorical=categorical)
+    with fitting(what):
+        tv = fit_cox_time_varying(long, [*statuses, *covariates], event_col, id_col,
+                                  categorical=categorical)
     naive_frame = pd.concat([frame, ever_gained(frame, change_dates, start_col, time_col,
                                                 time_unit)], axis=1)
     naive = fit_cox(naive_frame, time_col, event_col, [*statuses, *covariates],
