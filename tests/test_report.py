@@ -1,4 +1,5 @@
-"""The run report: self-contained, opens in headless Chromium with every image rendered, no errors."""
+"""The run report: self-contained (the folder works copied alone), opens in headless Chromium with
+every image rendered and no errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.params import load_params
-from analysis.presentation.report import PageExporter, flatten_results
+from analysis.presentation.report import PageExporter
 from analysis.running.runner import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,11 +26,6 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run(params, outputs_dir=tmp_path_factory.mktemp("runs"), progress_bar=False).path
 
 
-def test_flatten_results_formats_nested_values() -> None:
-    rows = flatten_results({"a": {"b": 0.123456, "c": [1.5, "x"], "d": None}, "e": 3})
-    assert rows == [("a.b", "0.1235"), ("a.c", "1.5, x"), ("a.d", "—"), ("e", "3")]
-
-
 @pytest.mark.slow
 def test_report_is_self_contained(report_dir: Path) -> None:
     pages = list((report_dir / "report").rglob("*.html"))
@@ -39,9 +35,40 @@ def test_report_is_self_contained(report_dir: Path) -> None:
         assert not re.search(r"""(src|href)=["']https?://""", text), page.name
         assert "<script src" not in text
     index = (report_dir / "report/index.html").read_text()
-    assert "people_in_cohort" in index and "SHA-256" in index
+    assert "People measured" in index and "people_in_cohort" not in index and "SHA-256" in index
     for png in (report_dir / "figures").glob("*.png"):
-        assert f"../figures/{png.name}" in index
+        assert f'src="figures/{png.name}"' in index
+        assert (report_dir / "report/figures" / png.name).read_bytes() == png.read_bytes()
+
+
+def _local_links(page: Path) -> list[str]:
+    """The files a page links to or loads (not anchors, data URIs or downloads by name)."""
+    text = page.read_text()
+    return [t for t in re.findall(r"""(?:src|href)=["']([^"'#]+)""", text)
+            if not t.startswith("data:")]
+
+
+@pytest.mark.slow
+def test_report_folder_works_copied_alone(report_dir: Path, tmp_path: Path) -> None:
+    """Every link of every page resolves inside a copy of report/ made elsewhere."""
+    copy = tmp_path / "emailed" / "report"
+    shutil.copytree(report_dir / "report", copy)
+    for page in copy.rglob("*.html"):
+        for target in _local_links(page):
+            resolved = (page.parent / target).resolve()
+            assert resolved.is_relative_to(copy), (page.name, target)
+            assert resolved.is_file(), (page.name, target)
+    for name in ("figures", "tables", "run", "board-pack"):
+        assert any((copy / name).iterdir()), name
+
+
+@pytest.mark.slow
+def test_key_packages_are_the_analysis_stack(report_dir: Path) -> None:
+    index = (report_dir / "report/index.html").read_text()
+    packages = index.split("<h3>Key packages</h3>")[1].split("</table>")[0]
+    names = re.findall(r"<tr><td>([a-z]+)</td>", packages)
+    assert names == ["python", "pandas", "numpy", "statsmodels", "lifelines", "scipy",
+                     "matplotlib", "papermill"]
 
 
 @pytest.mark.slow

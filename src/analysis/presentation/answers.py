@@ -21,6 +21,7 @@ __all__ = [
     "costs_answer",
     "performance_answer",
     "number",
+    "decimal",
     "pct",
     "gbp",
     "p_text",
@@ -36,10 +37,16 @@ def number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def decimal(value: Any, digits: int = 1, unit: str = "") -> str:
+    """A number with ``digits`` decimals and thousands separators, then ``unit``, or the
+    not-shown text (``decimal(1.346, 2)`` -> ``1.35``; ``decimal(26.23, unit="%")`` -> ``26.2%``)."""
+    v = number(value)
+    return NOT_SHOWN if v is None else f"{v:,.{digits}f}{unit}"
+
+
 def pct(value: Any, digits: int = 1) -> str:
     """A percentage for people (``26.2%``), or the not-shown text."""
-    v = number(value)
-    return NOT_SHOWN if v is None else f"{v:.{digits}f}%"
+    return decimal(value, digits, "%")
 
 
 def gbp(value: Any) -> str:
@@ -104,11 +111,6 @@ def cohort_answer(results: Mapping[str, Any], labels: Mapping[int, str],
     return " ".join(t for t in text if t)
 
 
-def _fmt(value: Any, digits: int = 1) -> str:
-    v = number(value)
-    return NOT_SHOWN if v is None else f"{v:,.{digits}f}"
-
-
 def _ratio_words(ratio: float, noun: str) -> str:
     change = (1 - ratio) * 100
     return f"{abs(change):.0f}% {'lower' if change > 0 else 'higher'} {noun}"
@@ -147,7 +149,7 @@ def effects_answer(results: Mapping[str, Any]) -> str:
     rd = number(results.get("risk_difference"))
     if rd is None:
         return (f"The effect of {treatment} on proven reoffending could not be estimated from "
-                "these data (see the notebook for why).")
+                "these data.")
     ci = results.get("risk_difference_ci") or [None, None]
     low, high = number(ci[0]), number(ci[1])
     method = results.get("risk_difference_method", "")
@@ -172,7 +174,7 @@ def effects_answer(results: Mapping[str, Any]) -> str:
         text.append(f"The raw difference ({raw_rd * 100:+.1f} points) points the other way "
                     "because the people given the intervention were at higher risk to begin "
                     "with; the adjusted estimate compares them with similar people.")
-    if not results.get("reportable", True):
+    if results.get("reportable") is False:
         text.append("The treated group is below the Justice Data Lab's reporting minimums, so "
                     "the estimate is for internal use only.")
     return " ".join(text)
@@ -183,10 +185,14 @@ def costs_answer(results: Mapping[str, Any]) -> str:
     price_year = results.get("price_year", "")
     text = []
     cost = results.get("cost_of_reoffending_gbp")
-    if cost is not None:
-        costed = number(results.get("reoffences_costed")) or 0
-        uncosted = number(results.get("reoffences_not_costed")) or 0
-        share = f"{100 * uncosted / (costed + uncosted):.0f}%" if costed + uncosted else "none"
+    counts = [number(results.get(k)) for k in ("reoffences_costed", "reoffences_not_costed")]
+    if cost is not None and counts == [0.0, 0.0]:
+        text.append("Nobody had a proven reoffence within the follow-up, so there is no cost of "
+                    "reoffending.")
+    elif cost is not None:
+        costed, uncosted = counts
+        share = (NOT_SHOWN if costed is None or uncosted is None else
+                 f"{100 * uncosted / (costed + uncosted):.0f}%" if costed + uncosted else "none")
         text.append(f"The cohort's proven reoffences cost an estimated {gbp(cost)} at "
                     f"{price_year} prices ({gbp(results.get('cost_per_person_gbp'))} per person); "
                     f"{share} of reoffences have no published unit cost and are not in that "
@@ -199,12 +205,14 @@ def costs_answer(results: Mapping[str, Any]) -> str:
                     f"{gbp(results.get('programme_cost_gbp'))} averts "
                     f"{gbp(results.get('pv_benefit_gbp'))} of crime costs in present value: a net "
                     f"present value of {gbp(npv)} and a benefit-cost ratio of "
-                    f"{_fmt(results.get('bcr'), 2)}.")
+                    f"{decimal(results.get('bcr'), 2)}.")
         p_gain = number(results.get("p_benefit_exceeds_cost"))
         if p_gain is not None:
             text.append(f"Varying the uncertain inputs, the benefit exceeds the cost in "
                         f"{p_gain * 100:.0f}% of draws. The £ figures rest on the programme cost "
                         "per person and the unit costs of crime named in the parameters.")
+    elif results.get("value_for_money"):
+        text.append(str(results["value_for_money"]))
     if not text:
         text.append("No reoffences could be costed from these data; the case studies and unit "
                     "costs above stand on their own.")

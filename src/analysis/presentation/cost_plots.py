@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -17,6 +19,10 @@ __all__ = [
     "net_benefit_figure",
     "tornado_figure",
 ]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _num(x: float) -> str:
@@ -91,7 +97,7 @@ def cohort_costs_figure(groups: pd.DataFrame, price_label: str) -> plt.Figure:
     top = g.loc[g["cost_per_person_gbp"].idxmax()]
     ax.set_title(f"{top['group']} has the highest cost of proven reoffending per person "
                  f"(£{top['cost_per_person_gbp']:,.0f})", loc="left")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars, never on them
     ax.grid(axis="x", visible=False)
     return fig
 
@@ -129,8 +135,12 @@ def change_in_offending_figure(change: pd.DataFrame) -> plt.Figure:
 
 
 def net_benefit_figure(npv: np.ndarray, p_positive: float, price_label: str,
-                       programme_cost: float = 1.0) -> plt.Figure:
-    """Histogram of the Monte Carlo net present values with the break-even line.
+                       programme_cost: float = 1.0, point_npv: float | None = None) -> plt.Figure:
+    """Histogram of the Monte Carlo net present values, the NPV at the point values and the
+    Monte Carlo 90% interval, with the break-even line.
+
+    The point estimate is the headline: the title gives it with the 90% interval of the draws
+    (5th to 95th percentile), and how often the benefits exceed the cost.
 
     Parameters
     ----------
@@ -142,23 +152,37 @@ def net_benefit_figure(npv: np.ndarray, p_positive: float, price_label: str,
         E.g. ``"2023-24 prices"``.
     programme_cost : float
         Programme cost (GBP); with none the title speaks of positive benefits.
+    point_npv : float, optional
+        NPV at the point values (default: the median of the draws).
     """
+    low, high = (float(v) for v in np.percentile(npv, [5, 95]))
+    point = float(np.median(npv)) if point_npv is None else float(point_npv)
     fig, ax = plt.subplots()
+    ax.axvspan(low, high, color="grey", alpha=0.15, lw=0,
+               label=f"Monte Carlo 90% interval {gbp(low, compact=True)} to {gbp(high, compact=True)}")
     ax.hist(npv, bins=60, color=PALETTE[0], alpha=0.85)
     ax.axvline(0, color="black", lw=1)
-    ax.axvline(float(np.mean(npv)), color=PALETTE[1], lw=1.5, ls="--",
-               label=f"Mean {gbp(float(np.mean(npv)), compact=True)}")
+    ax.axvline(point, color=PALETTE[1], lw=2,
+               label=f"At the point values {gbp(point, compact=True)}")
     ax.xaxis.set_major_formatter(_GBP)
     ax.set_xlabel(f"Net present value (GBP, {price_label})")
-    ax.set_ylabel("Draws")
-    what = "Benefits exceed the programme cost" if programme_cost > 0 else "Benefits are positive"
-    ax.set_title(f"{what} in {p_positive:.0%} of {npv.size:,} draws", loc="left")
-    ax.legend()
+    ax.set_ylabel(f"Draws (of {npv.size:,})")
+    what = "benefits exceed the programme cost" if programme_cost > 0 else "benefits are positive"
+    ax.set_title(textwrap.fill(
+        f"Net present value {gbp(point, compact=True)} at the point values (90% interval "
+        f"{gbp(low, compact=True)} to {gbp(high, compact=True)}); {what} in {p_positive:.0%} "
+        "of draws", 75), loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
     return fig
 
 
 def tornado_figure(table: pd.DataFrame, base_npv: float, price_label: str) -> plt.Figure:
     """Tornado chart of one-way sensitivities of the NPV.
+
+    Each row's two bars are coloured by the size of the input: orange the smaller, blue the
+    larger. The effect is a risk difference (below zero for fewer reoffenders), so its size is
+    the reduction it measures: the larger reduction is blue, and a colour means the same in
+    every row.
 
     Parameters
     ----------
@@ -173,18 +197,24 @@ def tornado_figure(table: pd.DataFrame, base_npv: float, price_label: str) -> pl
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(t) + 1.8))
     for i, r in t.iterrows():
-        for value, npv, colour in ((r["low_value"], r["npv_low_gbp"], PALETTE[1]),
-                                   (r["high_value"], r["npv_high_gbp"], PALETTE[0])):
+        sign = -1.0 if str(r["parameter"]).startswith("effect") else 1.0
+        ends = sorted(((r["low_value"], r["npv_low_gbp"]), (r["high_value"], r["npv_high_gbp"])),
+                      key=lambda end: sign * float(end[0]))
+        for (value, npv), colour in zip(ends, (PALETTE[1], PALETTE[0]), strict=True):
             ax.barh(y[i], npv - base_npv, left=base_npv, color=colour, height=0.6)
             ax.text(npv, y[i], f" {_num(value)} ", va="center", fontsize=8,
                     ha="left" if npv >= base_npv else "right")
     ax.axvline(base_npv, color="black", lw=1)
     ax.axvline(0, color="grey", lw=1, ls=":")
-    ax.set_yticks(y, t["parameter"])
+    ax.set_yticks(y, [_capital(str(v)) for v in t["parameter"]])
     ax.xaxis.set_major_formatter(_GBP)
-    ax.set_xlabel(f"Net present value (GBP, {price_label}); bars: low (orange) and high (blue) input")
+    ax.set_xlabel(f"Net present value (GBP, {price_label}); bars: smaller (orange) and larger "
+                  "(blue) input")
     top = table.iloc[0]
-    ax.set_title(f"The NPV is most sensitive to the {top['parameter']}", loc="left")
+    ax.set_title(textwrap.fill(
+        f"The NPV ({gbp(base_npv, compact=True)} at the point values) is most sensitive to the "
+        f"{top['parameter']}: {gbp(min(top['npv_low_gbp'], top['npv_high_gbp']), compact=True)} "
+        f"to {gbp(max(top['npv_low_gbp'], top['npv_high_gbp']), compact=True)}", 75), loc="left")
     ax.grid(axis="y", visible=False)
     lo, hi = ax.get_xlim()
     pad = 0.15 * (hi - lo)

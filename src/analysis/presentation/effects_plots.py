@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import count_text, is_small
-from analysis.presentation.style import PALETTE
+from analysis.presentation.labels import level_label, term_label
+from analysis.presentation.style import PALETTE, month_axis
 
 __all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
-           "weighted_km_figure"]
+           "subgroup_finding", "weighted_km_figure"]
 
 
 def _labels(labels: Mapping[int, str] | None) -> dict[int, str]:
@@ -67,31 +68,37 @@ def overlap_figure(
     return fig
 
 
-def balance_title(balance: pd.DataFrame, threshold: float = 0.1) -> str:
-    """A title stating how many covariates each adjusted sample leaves above the threshold."""
+def balance_title(balance: pd.DataFrame, threshold: float = 0.1,
+                  references: Mapping[str, object] | None = None) -> str:
+    """A title naming, in words, the characteristics each adjusted sample leaves above the threshold."""
     samples = [s for s in dict.fromkeys(balance["sample"]) if s != "Unadjusted"]
     parts = []
     for s in samples:
         # a published table's suppressed SMD still carries its imbalanced flag
         flag = (balance["imbalanced"].astype(bool) if "imbalanced" in balance
                 else pd.to_numeric(balance["abs_smd"], errors="coerce") > threshold)
-        above = balance.loc[(balance["sample"] == s) & flag, "covariate"].tolist()
+        above = [term_label(c, references)
+                 for c in balance.loc[(balance["sample"] == s) & flag, "covariate"]]
         parts.append(f"{s}: " + (", ".join(above) if above else "none"))
-    return f"Covariates with |SMD| > {threshold:g} after adjustment \u2014 " + "; ".join(parts)
+    return (f"Characteristics still differing (|SMD| > {threshold:g}) after adjustment \u2014 "
+            + "; ".join(parts))
 
 
 def love_plot(
     balance: pd.DataFrame,
     threshold: float = 0.1,
     title: str | None = None,
+    references: Mapping[str, object] | None = None,
 ) -> plt.Figure:
     """Absolute standardised mean differences per covariate and sample (a Love plot).
 
     ``balance`` is :func:`analysis.measures.balance.published_balance` (suppressed SMDs are not drawn)
     or :func:`analysis.measures.balance.balance_table`; the dashed line is the threshold.
-    The default title names the covariates each adjusted sample leaves above it.
+    Rows name the characteristics in words with their reference levels (``references``, as
+    :func:`analysis.presentation.labels.term_label`); the legend sits beside the axes, off the
+    points. The default title names the characteristics each adjusted sample leaves above it.
     """
-    title = title or textwrap.fill(balance_title(balance, threshold), 80)
+    title = title or textwrap.fill(balance_title(balance, threshold, references), 80)
     covs = list(dict.fromkeys(balance["covariate"]))
     samples = list(dict.fromkeys(balance["sample"]))
     fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.32 * len(covs) + 1.5)))
@@ -104,11 +111,11 @@ def love_plot(
     ax.axvline(threshold, color="black", linestyle="--", linewidth=1,
                label=f"threshold {threshold:g}")
     ax.set_yticks(y)
-    ax.set_yticklabels(covs)
+    ax.set_yticklabels([term_label(c, references) for c in covs])
     ax.set_xlabel("Absolute standardised mean difference")
     ax.set_xlim(left=0)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig
 
 
@@ -134,11 +141,27 @@ def estimates_figure(
     return fig
 
 
+def subgroup_finding(table: pd.DataFrame) -> str:
+    """What the subgroup estimates show: how many intervals exclude no difference, and the
+    subgroup with the largest reduction (``table`` as for :func:`subgroup_figure`)."""
+    t = table.dropna(subset=["estimate"])
+    if t.empty:
+        return "no subgroup estimate can be shown"
+    clear = int(((t["ci_high"] < 0) | (t["ci_low"] > 0)).sum())
+    best = t.loc[t["estimate"].idxmin()]
+    return (f"{clear} of {len(t)} intervals exclude no difference; largest reduction "
+            f"{level_label(str(best['subgroup']), best['level'])} "
+            f"({100 * best['estimate']:+.1f} points)")
+
+
 def subgroup_figure(table: pd.DataFrame, title: str = "Risk difference by subgroup") -> plt.Figure:
-    """Forest plot of subgroup risk differences (rows of :func:`analysis.models.effects.subgroup_effects`)."""
-    t = table.dropna(subset=["estimate"]).assign(
-        label=lambda d: d["subgroup"].astype(str) + ": " + d["level"].astype(str))
-    return estimates_figure(t, title=title, label_col="label")
+    """Forest plot of subgroup risk differences (rows of :func:`analysis.models.effects.subgroup_effects`),
+    each row a subgroup in words (``Accommodation need: yes``, ``Sex: female``); the title
+    is ``title`` followed by :func:`subgroup_finding`."""
+    t = table.dropna(subset=["estimate"])
+    t = t.assign(label=[level_label(str(g), v) for g, v in zip(t["subgroup"], t["level"], strict=True)])
+    full = textwrap.fill(f"{title}: {subgroup_finding(t)}", 80)
+    return estimates_figure(t, title=full, label_col="label")
 
 
 def weighted_km_figure(
@@ -147,10 +170,14 @@ def weighted_km_figure(
     time_unit: str = "days",
     horizon: float | None = None,
     title: str = "Cumulative proven reoffending in the matched and weighted samples",
+    bands: Mapping[str, pd.DataFrame] | None = None,
 ) -> plt.Figure:
-    """Weighted Kaplan-Meier curves (cumulative % reoffended), one panel per sample.
+    """Weighted Kaplan-Meier curves (cumulative % reoffended), one panel per sample, against
+    months since the start of follow-up.
 
-    ``curves`` maps a sample name to :func:`analysis.models.effects.weighted_km` output.
+    ``curves`` maps a sample name to :func:`analysis.models.effects.weighted_km` output;
+    ``bands`` maps it to the 95% bands of
+    :func:`analysis.models.effects.weighted_km_bands.weighted_km_bands` (drawn shaded).
     """
     lab = _labels(labels)
     fig, axes = plt.subplots(1, len(curves), figsize=(7.5 if len(curves) < 2 else 10, 4.5),
@@ -163,11 +190,15 @@ def weighted_km_figure(
             x = np.append(0.0, d["time"].to_numpy(float))
             yv = np.append(0.0, d["cumulative_reoffended_pct"].to_numpy(float))
             ax.step(x, yv, where="post", color=PALETTE[i], label=lab[g])
-        if horizon is not None:
-            ax.set_xlim(0, horizon)
+            b = bands.get(name) if bands is not None else None
+            if b is not None:
+                b = b[b["group"] == g].dropna(subset=["cumulative_ci_low_pct"])
+                ax.fill_between(b["time"], b["cumulative_ci_low_pct"], b["cumulative_ci_high_pct"],
+                                step="post", color=PALETTE[i], alpha=0.2, lw=0)
+        end = horizon if horizon is not None else float(c["time"].max())
+        month_axis(ax, end, time_unit)
         ax.set_title(name)
-        ax.set_xlabel(f"Time since start of follow-up ({time_unit})")
         ax.legend(loc="upper left")
-    axes[0][0].set_ylabel("Reoffended (%)")
+    axes[0][0].set_ylabel("Reoffended (%)" + (" (95% CI)" if bands is not None else ""))
     fig.suptitle(title, fontweight="bold")
     return fig

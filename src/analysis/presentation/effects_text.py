@@ -16,7 +16,8 @@ from analysis.models.effects.published import published_means
 
 __all__ = ["attrition_lines", "balance_lines", "contrast_lines", "cost_lines", "estimate_lines",
            "evalue_lines", "hazard_ratio_lines", "imbalance_text", "interaction_lines",
-           "rate_ratio_lines", "regression_lines", "risk_difference_shown", "smd_by_sample"]
+           "rate_ratio_lines", "regression_lines", "risk_difference_shown", "smd_by_sample",
+           "subgroup_gaps"]
 
 PERCENT_COLUMNS = {"mean_treated": "treated_pct", "mean_comparison": "comparison_pct",
                    "estimate": "difference_pp", "se": "se_pp", "ci_low": "ci_low_pp",
@@ -32,22 +33,23 @@ def contrast_lines(table: pd.DataFrame) -> str:
         f"{r.ci_high:.3f})" for r in table.itertuples())
 
 
-def regression_lines(logistic: pd.DataFrame, counts: pd.DataFrame | None = None,
+def regression_lines(logistic: pd.DataFrame | None, counts: pd.DataFrame | None = None,
                      tests: Mapping[str, Any] | None = None) -> str:
     """The measures of the logistic regression and, when fitted, the rate ratios of the count
     models and the preferred one (:mod:`analysis.models.effects.outcome_models`).
 
     Parameters
     ----------
-    logistic : DataFrame
-        The table of ``logistic_adjusted``.
+    logistic : DataFrame or None
+        The table of ``logistic_adjusted`` (None when not estimated).
     counts : DataFrame, optional
         The table of ``count_models``.
     tests : mapping, optional
         The tests of ``count_models`` (for the preferred model).
     """
     lines = [f"{r.measure}: {r.estimate:.4f} (95% CI {r.ci_low:.4f} to {r.ci_high:.4f}), "
-             f"p = {r.p_value:.4f}" for r in logistic.itertuples()]
+             f"p = {r.p_value:.4f}" for r in (logistic.itertuples() if logistic is not None
+                                              else [])]
     if counts is not None:
         lines += [f"{r.model}: rate ratio {r.rate_ratio:.3f} (95% CI {r.rr_ci_low:.3f} to "
                   f"{r.rr_ci_high:.3f})" for r in counts.itertuples()]
@@ -169,3 +171,35 @@ def interaction_lines(interactions: pd.DataFrame) -> str:
         if np.isfinite(r.p_value) else
         f"{r.outcome} by {r.subgroup}: not tested (fewer than two levels with 10 people in each "
         "group)" for r in interactions.itertuples())
+
+
+def subgroup_gaps(subgroups: pd.DataFrame, requested: Sequence[str],
+                  min_per_group: int = 10) -> str:
+    """Which subgroups, and which of their levels, have no estimate, and why (Markdown; empty
+    when every level of every subgroup was estimated).
+
+    Parameters
+    ----------
+    subgroups : DataFrame
+        The effects of :func:`analysis.models.effects.subgroup_tables` (``subgroup``, ``level``,
+        ``n_treated``, ``n_comparison``, ``estimate``).
+    requested : sequence of str
+        The subgroups asked for (``effects.subgroups``).
+    min_per_group : int
+        Fewest treated and comparison people a level needs.
+    """
+    found = set(subgroups["subgroup"]) if "subgroup" in subgroups else set()
+    parts = [f"{g} (everybody analysed is in one level of it, or it is not in the data)"
+             for g in requested if g not in found]
+    if "estimate" in subgroups:
+        first = subgroups.drop_duplicates(["subgroup", "level"])
+        missing = first[pd.to_numeric(first["estimate"], errors="coerce").isna()]
+        for (g, none_treated), rows in missing.groupby(
+                [missing["subgroup"], pd.to_numeric(missing["n_treated"], errors="coerce").eq(0)],
+                sort=False):
+            why = ("no treated people" if none_treated else
+                   f"fewer than {min_per_group} treated or comparison people")
+            parts.append(f"{g} {', '.join(map(str, rows['level']))} ({why})")
+    if not parts:
+        return ""
+    return ("**Subgroup effects that could not be estimated:** " + "; ".join(parts) + ".")

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.measures.needs import need_label
 from analysis.measures.performance import ADULT, CHILD, PAN_DORSET_MEASURES
 from analysis.presentation.style import PALETTE, STYLE
 
@@ -99,8 +100,14 @@ def measure_trend_figure(by_quarter: pd.DataFrame, trends: pd.DataFrame | None =
     quarters : sequence of str, optional
         The quarters to show (default all).
     """
+    if quarters is not None:
+        by_quarter = by_quarter[by_quarter["quarter"].isin(list(quarters))]
     keys = [m.key for m in PAN_DORSET_MEASURES if m.key in set(by_quarter["measure"])
             and by_quarter.loc[by_quarter["measure"] == m.key, "denominator"].sum() > 0]
+    # one quarter axis for every panel: a measure without a value in a quarter leaves a gap
+    order = [str(q) for q in (quarters if quarters is not None
+                              else dict.fromkeys(by_quarter["quarter"]))]
+    position = {q: i for i, q in enumerate(order)}
     with plt.rc_context(STYLE):
         ncol = 3 if len(keys) > 2 else max(len(keys), 1)
         nrow = int(np.ceil(len(keys) / ncol)) or 1
@@ -108,9 +115,7 @@ def measure_trend_figure(by_quarter: pd.DataFrame, trends: pd.DataFrame | None =
                                  sharex=True)
         for ax, key in zip(axes.flat, keys, strict=False):
             g = by_quarter[by_quarter["measure"] == key]
-            if quarters is not None:
-                g = g[g["quarter"].isin(list(quarters))]
-            x = np.arange(len(g))
+            x = np.array([position[str(q)] for q in g["quarter"]])
             ok = g["denominator"].to_numpy() > 0
             ax.vlines(x[ok], g["ci_low_pct"][ok], g["ci_high_pct"][ok], color="grey", lw=1.2)
             for status in RAG_COLOURS:
@@ -121,7 +126,7 @@ def measure_trend_figure(by_quarter: pd.DataFrame, trends: pd.DataFrame | None =
             ax.plot(x[ok], g["value_pct"].to_numpy()[ok], color="grey", lw=0.8, zorder=2)
             ax.axhline(g["target_pct"].iloc[0], color="black", ls="--", lw=1)
             ax.set_title(_SHORT.get(key, key), fontsize=9, loc="left")
-            ax.set_xticks(x, g["quarter"], rotation=90, fontsize=7)
+            ax.set_xticks(range(len(order)), order, rotation=90, fontsize=7)
             ax.set_ylabel("%")
         for ax in list(axes.flat)[len(keys):]:
             ax.set_visible(False)
@@ -160,9 +165,10 @@ def reoffending_trend_figure(table: pd.DataFrame, national: dict[str, float] | N
                 continue
             x = g["quarter"].map(x_of).to_numpy() + (i - 0.5) * 0.15
             colour = PALETTE[i]
+            # never negative: at 0% or 100% a Wilson limit can differ in its last digit
             ax.errorbar(x, g["binary_rate_pct"],
-                        yerr=[g["binary_rate_pct"] - g["binary_ci_low_pct"],
-                              g["binary_ci_high_pct"] - g["binary_rate_pct"]],
+                        yerr=np.clip([g["binary_rate_pct"] - g["binary_ci_low_pct"],
+                                      g["binary_ci_high_pct"] - g["binary_rate_pct"]], 0, None),
                         fmt="o-", color=colour, capsize=2, label=f"{group} (95% CI)")
             if national and group in national:
                 ax.axhline(national[group], color=colour, ls="--", lw=1,
@@ -201,8 +207,9 @@ def rolling_rate_figure(table: pd.DataFrame, rate: str, ylabel: str, title: str,
         t = table[table["window_complete"]]
         quarters = list(dict.fromkeys(t["quarter"]))
         for i, (area, g) in enumerate(t.groupby("area", sort=False)):
-            style = dict(color="black", lw=2) if area == "All areas" else dict(color=PALETTE[i], lw=1.2)
-            ax.plot([quarters.index(q) for q in g["quarter"]], g[rate], marker="o", label=area, **style)
+            color, lw = ("black", 2) if area == "All areas" else (PALETTE[i], 1.2)
+            ax.plot([quarters.index(q) for q in g["quarter"]], g[rate], marker="o", label=area,
+                    color=color, lw=lw)
         for j, (label, value) in enumerate((reference or {}).items()):
             ax.axhline(value, color=PALETTE[4 + j % 3], ls=":", lw=1.2, label=label)
         ax.set_xticks(range(len(quarters)), quarters, rotation=45, ha="right")
@@ -231,6 +238,19 @@ def _funnel_panel(ax: plt.Axes, units: pd.DataFrame, curves: pd.DataFrame, size:
                    edgecolor="black", zorder=3)
         ax.annotate(str(r.unit), (getattr(r, size), scale * r.value), xytext=(5, 4),
                     textcoords="offset points", fontsize=8)
+
+
+def _small_units_finding(small: pd.DataFrame | None) -> str:
+    """The quarterly cohorts outside the 95% limits, as a clause of the funnel plot's title."""
+    if small is None or not len(small):
+        return ""
+    out = small[~small["position"].str.startswith("within")]
+    if out.empty:
+        return f"; all {len(small)} area-quarters within 95%"
+    above = out["position"].str.startswith("above")
+    side = "above" if above.all() else "below" if not above.any() else "outside"
+    return (f"; but {len(out)} of {len(small)} area-quarters lie {side} the 95% limit"
+            f"{'s' if side == 'outside' else ''} ({', '.join(str(u) for u in out['unit'])})")
 
 
 def funnel_figure(
@@ -290,6 +310,7 @@ def funnel_figure(
             finding = "every area is within the 95% limits of the national rate"
         else:
             finding = "; ".join(f"{r.unit} {r.position}" for r in outside.itertuples())
+        finding += _small_units_finding(small_units)
         if outside_std is not None:
             finding += ("; after standardising for age and sex, all within 95%" if outside_std.empty
                         else "; standardised: " + "; ".join(f"{r.unit} {r.position}"
@@ -298,12 +319,6 @@ def funnel_figure(
                      x=0.01, ha="left", fontsize=11, fontweight="bold")
         fig.tight_layout()
     return fig
-
-
-def _need_label(key: str) -> str:
-    key = key.removeprefix("need_")
-    return {"ete": "Education, training, employment",
-            "thinking_behaviour": "Thinking and behaviour"}.get(key, key.replace("_", " ").capitalize())
 
 
 def needs_comparison_figure(comparison: pd.DataFrame, group_label: str = "Adults in this cohort",
@@ -326,7 +341,7 @@ def needs_comparison_figure(comparison: pd.DataFrame, group_label: str = "Adults
                     xerr=[(c["published_pct"] - c["published_ci_low_pct"]).clip(lower=0),
                           (c["published_ci_high_pct"] - c["published_pct"]).clip(lower=0)],
                     fmt="D", color=PALETTE[1], capsize=3, label=f"{published_label} (95% CI)")
-        ax.set_yticks(y, [_need_label(n) for n in c["need"]])
+        ax.set_yticks(y, [need_label(n) for n in c["need"]])
         ax.set_xlim(0, 100)
         ax.set_xlabel("People with the need (% of those assessed)")
         differ = c[(c["difference_ci_low_pts"] > 0) | (c["difference_ci_high_pts"] < 0)]
@@ -371,7 +386,7 @@ def needs_heatmap_figure(cooccurrence: pd.DataFrame, min_cell: int = 5,
                 text = f"<{min_cell}" if small.iat[i, j] else f"{v:.0f}"
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="white" if (not small.iat[i, j] and v > 60) else "black")
-        labels = [_need_label(n) for n in needs]
+        labels = [need_label(n) for n in needs]
         ax.set_xticks(range(len(needs)), labels, rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(needs)), labels, fontsize=8)
         ax.grid(False)
@@ -380,7 +395,7 @@ def needs_heatmap_figure(cooccurrence: pd.DataFrame, min_cell: int = 5,
                        else "% of people with the row's need who also have the column's")
         off = cooccurrence[cooccurrence["need_a"] < cooccurrence["need_b"]]
         top = off.sort_values([value, "need_a", "need_b"], ascending=[False, True, True]).iloc[0]
-        ax.set_title(_wrap(f"Needs seldom come alone: {_need_label(top['need_a']).lower()} and "
-                           f"{_need_label(top['need_b']).lower()} occur together in "
+        ax.set_title(_wrap(f"Needs seldom come alone: {need_label(top['need_a']).lower()} and "
+                           f"{need_label(top['need_b']).lower()} occur together in "
                            f"{top[value]:.0f}% of assessed people", 70), loc="left")
     return fig

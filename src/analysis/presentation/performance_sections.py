@@ -91,7 +91,10 @@ def pan_dorset_trend_figure(measures: PanDorset, frame: pd.DataFrame, last: int 
     quarters = list(frame["quarter"].cat.categories)
     shown = quarters[-last:] if last else quarters
     plotted = measures.plotted_by_quarter()
-    return pp.measure_trend_figure(plotted, measures.trends, shown) if len(plotted) else None
+    in_window = plotted[plotted["quarter"].isin(shown)] if len(plotted) else plotted
+    if not len(in_window) or not (in_window["denominator"] > 0).any():
+        return None
+    return pp.measure_trend_figure(plotted, measures.trends, shown)
 
 
 def trends_view(trends: pd.DataFrame, quarterly: bool) -> pd.DataFrame | Markdown:
@@ -180,7 +183,9 @@ def fte_figure(youth: YouthJustice) -> plt.Figure | None:
 
 def fte_lines(youth: YouthJustice | None) -> str:
     """The latest published 12-month count and rate of first-time entrants (empty if none)."""
-    latest = youth.latest_fte() if youth is not None else None
+    if youth is None:
+        return ""
+    latest = youth.latest_fte()
     if latest is None or not len(latest):
         return ""
     r = latest.iloc[0]

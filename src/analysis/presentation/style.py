@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Protocol
 
-import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.rcsetup import cycler
+from matplotlib.typing import RcKeyType
 
-__all__ = ["STYLE", "PALETTE", "use_style", "save_figure", "figure_title"]
+from analysis.measures.time_scale import DAYS_PER_UNIT, months_to_unit
+
+__all__ = ["STYLE", "PALETTE", "use_style", "save_figure", "figure_title", "month_ticks",
+           "month_axis"]
 
 #: Colour-blind-safe palette (Okabe and Ito), used in this order for groups.
 PALETTE: tuple[str, ...] = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
 )
 
-STYLE: dict[str, object] = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (7.5, 4.5),
     "figure.dpi": 100,
     "savefig.dpi": 150,
@@ -29,7 +35,7 @@ STYLE: dict[str, object] = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "legend.frameon": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     # Reproducible SVG: fixed ids and no date stamp.
     "svg.hashsalt": "analysis",
     "svg.fonttype": "none",
@@ -57,15 +63,14 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     """
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
-        FigureCanvasAgg(fig)
+    canvas = _drawing_canvas(fig)
     # Text is measured at the resolution it is saved at (glyphs do not scale exactly with
     # the dpi): laid out at the screen dpi, a long title would be cut at the right edge.
     screen_dpi, saved = fig.dpi, plt.rcParams["savefig.dpi"]
     fig.set_dpi(screen_dpi if saved == "figure" else float(saved))
     try:
         fig.draw_without_rendering()  # lays the figure out without drawing it
-        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
+        bbox = fig.get_tightbbox(canvas.get_renderer()).padded(
             plt.rcParams["savefig.pad_inches"])
     finally:
         fig.set_dpi(screen_dpi)
@@ -73,6 +78,48 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
         fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return [png, svg]
+
+
+def month_ticks(end: float, time_unit: str) -> tuple[list[float], list[str]]:
+    """Ticks every 3 months (every 6 or 12 over longer follow-up) up to ``end``, in the data's
+    time unit, and their labels in whole months (``0``, ``3``, ``6``, ...).
+
+    Parameters
+    ----------
+    end : float
+        The last time of the axis, in ``time_unit``.
+    time_unit : {"days", "weeks", "months"}
+        The unit of the data's times.
+    """
+    months = end * DAYS_PER_UNIT[time_unit] / DAYS_PER_UNIT["months"]
+    step = 3 if months <= 24 else 6 if months <= 48 else 12
+    whole = list(range(0, int(months + 0.25) + 1, step))  # 52 weeks reach the 12-month tick
+    return [float(t) for t in months_to_unit(whole, time_unit)], [str(m) for m in whole]
+
+
+def month_axis(ax: plt.Axes, end: float, time_unit: str,
+               origin: str = "start of follow-up") -> list[float]:
+    """Put time since ``origin`` on the x axis in months (ticks from :func:`month_ticks`), with
+    the axis from 0 to ``end`` (data's unit); return the ticks' positions."""
+    ticks, labels = month_ticks(end, time_unit)
+    ax.set_xlim(0, max(end, ticks[-1]))
+    ax.set_xticks(ticks, labels)
+    ax.set_xlabel(f"Months since {origin}")
+    return ticks
+
+
+class _DrawingCanvas(Protocol):
+    """A canvas that draws into a renderer (Agg and the backends built on it)."""
+
+    def get_renderer(self) -> RendererBase: ...
+
+
+def _drawing_canvas(fig: plt.Figure) -> _DrawingCanvas:
+    """The figure's canvas; a figure made without pyplot is given an Agg canvas."""
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas
+    return FigureCanvasAgg(fig)
 
 
 def figure_title(fig: plt.Figure) -> str:

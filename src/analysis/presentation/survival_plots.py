@@ -19,9 +19,11 @@ from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import blended_transform_factory
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
-from analysis.disclosure import suppress_counts
+from analysis.disclosure import is_shown, shows_number, suppress_counts
+from analysis.measures.time_scale import DAYS_PER_UNIT
 from analysis.models import survival
-from analysis.presentation.style import PALETTE, STYLE
+from analysis.presentation.labels import term_label
+from analysis.presentation.style import PALETTE, STYLE, month_axis
 
 __all__ = [
     "km_figure", "forest_figure", "schoenfeld_figure", "cumulative_incidence_figure",
@@ -33,12 +35,16 @@ def _wrap(title: str, width: int = 72) -> str:
     return textwrap.fill(title, width)
 
 
-def _time_label(time_unit: str, origin: str) -> str:
-    return f"{time_unit.capitalize()} since {origin}"
-
-
 def _name(value: object, labels: Mapping | None) -> str:
     return str(labels.get(value, value)) if labels else str(value)
+
+
+def _term(covariate: str, labels: Mapping[str, str] | None,
+          references: Mapping[str, object] | None = None) -> str:
+    """A model term in words: its name in ``labels``, else :func:`analysis.presentation.labels.term_label`."""
+    if labels and covariate in labels:
+        return str(labels[covariate])
+    return term_label(covariate, references)
 
 
 def km_figure(
@@ -56,11 +62,16 @@ def km_figure(
     at_risk_times: Sequence[float] | None = None,
     alpha: float = 0.05,
     min_cell: int = 5,
+    horizons: pd.DataFrame | None = None,
+    at_risk: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Kaplan-Meier curves by group with 95% bands and a number-at-risk table underneath.
 
     The numbers at risk follow the small-count rule (:mod:`analysis.disclosure`): from 1 to
-    ``min_cell - 1`` they are shown as ``<min_cell``.
+    ``min_cell - 1`` they are shown as ``<min_cell``. Given the published tables
+    (``horizons``, ``at_risk``), the figure shows only what they show: a group's curve is
+    drawn only where the table shows its values at every horizon, the title reads the table's
+    last horizon and the numbers at risk are the table's.
 
     Parameters
     ----------
@@ -69,7 +80,7 @@ def km_figure(
     time_col, event_col, group_col : str
         Columns as in :func:`analysis.models.survival.km_table`.
     time_unit : str
-        Unit of ``time_col`` for the axis label.
+        Unit of ``time_col`` (the axis shows months since ``origin``).
     scale : {"cumulative", "survival"}
         Cumulative percent who ``event_label`` (100 (1 - S)), or the survival proportion.
     horizon : float, optional
@@ -89,6 +100,11 @@ def km_figure(
         1 - confidence level of the bands.
     min_cell : int
         Smallest number at risk shown.
+    horizons : DataFrame, optional
+        The published survival at the horizons
+        (:func:`analysis.models.survival.published_horizons`; groups named by ``labels``).
+    at_risk : DataFrame, optional
+        The published numbers at risk (:func:`analysis.models.survival.published_at_risk`).
     """
     if scale not in ("cumulative", "survival"):
         raise ValueError("scale must be 'cumulative' or 'survival'")
@@ -96,11 +112,18 @@ def km_figure(
     curves = survival.km_table(frame, time_col, event_col, group_col, alpha)
     if horizon is None:
         horizon = float(min(f.durations.max() for f in fitters.values()))
-    at = survival.survival_at(frame, [horizon], time_col, event_col, group_col, alpha)
+    at = (survival.survival_at(frame, [horizon], time_col, event_col, group_col, alpha)
+          if horizons is None else _title_row(horizons, curves["group"].unique(), labels))
+    drawn = _drawn_groups(curves["group"].unique(), horizons, labels)
+    if at_risk is not None:
+        at_risk_times = sorted(at_risk["time"].unique())
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 5.2))
         for i, (g, c) in enumerate(curves.groupby("group", sort=False)):
             colour = PALETTE[i % len(PALETTE)]
+            if g not in drawn:
+                ax.plot([], [], color=colour, label=f"{_name(g, labels)} (not drawn: small numbers)")
+                continue
             if scale == "cumulative":
                 y, lo, hi = (c["cumulative_reoffended_pct"], c["cumulative_ci_low_pct"],
                              c["cumulative_ci_high_pct"])
@@ -108,23 +131,23 @@ def km_figure(
                 y, lo, hi = c["survival"], c["ci_low"], c["ci_high"]
             ax.step(c["time"], y, where="post", color=colour, label=_name(g, labels))
             ax.fill_between(c["time"], lo, hi, step="post", color=colour, alpha=0.2, lw=0)
-        ax.set_xlim(0, curves["time"].max())
-        if at_risk_times is not None:
-            ax.set_xticks(list(at_risk_times))
+        ticks = month_axis(ax, float(curves["time"].max()), time_unit, origin)
         if scale == "cumulative":
             ax.set_ylabel(f"Cumulative % {event_label} (95% CI)")
             ax.set_ylim(bottom=0)
         else:
             ax.set_ylabel(f"Proportion not yet {event_label} (95% CI)")
             ax.set_ylim(top=1.0)
-        ax.set_xlabel(_time_label(time_unit, origin))
         ax.legend(loc="upper left" if scale == "cumulative" else "lower left")
-        ticks = [t for t in (at_risk_times if at_risk_times is not None else ax.get_xticks())
-                 if 0 <= t <= curves["time"].max()]
-        ax.set_xticks(ticks)
-        _at_risk_table(ax, frame, ticks, time_col, event_col, group_col, labels, min_cell)
+        end = ax.get_xlim()[1]
+        risk_times = _spaced([t for t in (at_risk_times if at_risk_times is not None else ticks)
+                              if 0 <= t <= end], end)
+        shown = (at_risk if at_risk is not None else
+                 _published_at_risk(frame, risk_times, time_col, event_col, group_col, min_cell))
+        names = [_name(g, labels) for g in curves["group"].unique()]
+        _at_risk_table(ax, shown, risk_times, names, labels)
         when = horizon_label or f"{horizon:g} {time_unit}"
-        parts = [f"{_name(g, labels)} {p:.1f}%"
+        parts = [f"{_name(g, labels)} {_percent(p)}"
                  for g, p in zip(at["group"], at["cumulative_reoffended_pct"], strict=True)]
         ax.set_title(_wrap(f"{event_label.capitalize()} within {when}: " + " vs ".join(parts)),
                      loc="left")
@@ -132,18 +155,66 @@ def km_figure(
     return fig
 
 
-def _at_risk_table(ax: plt.Axes, frame: pd.DataFrame, ticks: Sequence[float], time_col: str,
-                   event_col: str, group_col: str | None, labels: Mapping | None,
-                   min_cell: int) -> None:
-    """Write the numbers at risk (small counts suppressed) under the x axis, one row per group."""
+def _spaced(times: Sequence[float], end: float, gap: float = 0.06) -> list[float]:
+    """The times whose numbers at risk can be written without overlapping: each at least
+    ``gap`` of the axis after the previous one kept (the first and, in place of the one
+    before it, the last are kept)."""
+    kept: list[float] = []
+    for t in sorted(times):
+        if kept and t - kept[-1] < gap * end:
+            if t != max(times) or len(kept) == 1:
+                continue
+            kept.pop()
+        kept.append(t)
+    return kept
+
+
+def _percent(value: object) -> str:
+    """A percentage for a title, or the published mark where the table withholds it."""
+    return f"{value:.1f}%" if shows_number(value) else str(value)
+
+
+def _title_row(horizons: pd.DataFrame, groups: Sequence[object],
+               labels: Mapping | None) -> pd.DataFrame:
+    """The published rows of the last horizon, one per group in the order of the curves
+    (the title's numbers)."""
+    last = horizons[horizons["months"] == horizons["months"].max()]
+    order = {_name(g, labels): i for i, g in enumerate(groups)}
+    last = last.assign(order=last["group"].map(order)).sort_values("order", kind="stable")
+    return last[["group", "cumulative_reoffended_pct"]]
+
+
+def _drawn_groups(groups: Sequence[object], horizons: pd.DataFrame | None,
+                  labels: Mapping | None) -> set:
+    """The groups whose curve may be drawn: all, or those whose published values at every
+    horizon are shown (a curve passes through them)."""
+    if horizons is None:
+        return set(groups)
+    shown = (horizons.assign(ok=is_shown(horizons["cumulative_reoffended_pct"]))
+             .groupby("group")["ok"].all())
+    return {g for g in groups if bool(shown.get(_name(g, labels), False))}
+
+
+def _published_at_risk(frame: pd.DataFrame, ticks: Sequence[float], time_col: str,
+                       event_col: str, group_col: str | None, min_cell: int) -> pd.DataFrame:
+    """Numbers at risk after each tick (lifelines' convention), small counts suppressed."""
     risk = survival.number_at_risk(frame, ticks, time_col, event_col, group_col)
-    shown = suppress_counts(risk, ["at_risk"], None, min_cell)
+    return suppress_counts(risk, ["at_risk"], None, min_cell)
+
+
+def _at_risk_table(ax: plt.Axes, shown: pd.DataFrame, ticks: Sequence[float],
+                   names: Sequence[str], labels: Mapping | None) -> None:
+    """Write the published numbers at risk under the x axis, one row per group (in the order
+    and colours of the curves, ``names``)."""
+    shown = shown[shown["time"].isin(list(ticks))]
+    group = shown["group"].map(lambda g: _name(g, labels))
     transform = blended_transform_factory(ax.transData, ax.transAxes)
     ax.text(-0.07, -0.2, "At risk", transform=ax.transAxes, ha="right", va="center",
             fontweight="bold")
-    for i, (g, rows) in enumerate(shown.groupby("group", sort=False)):
+    for i, name in enumerate(names):
+        rows = shown[group == name]
         y = -0.27 - 0.07 * i
-        ax.text(-0.07, y, _name(g, labels), transform=ax.transAxes, ha="right", va="center",
+        ax.text(-0.07, y, name, transform=ax.transAxes, ha="right", va="center",
                 color=PALETTE[i % len(PALETTE)])
         for t, n in zip(rows["time"], rows["at_risk"], strict=True):
             ax.text(t, y, f"{n:,}" if isinstance(n, int | np.integer) else str(n),
@@ -155,8 +226,12 @@ def forest_figure(
     focus: str | None = None,
     labels: Mapping[str, str] | None = None,
     event_label: str = "reoffending",
+    references: Mapping[str, object] | None = None,
 ) -> plt.Figure:
     """Forest plot of hazard ratios with 95% CIs (log scale, reference line at 1).
+
+    Each row names the characteristic in words with the level it is compared with
+    (:func:`analysis.presentation.labels.term_label`: ``Female (vs male)``).
 
     Parameters
     ----------
@@ -169,6 +244,8 @@ def forest_figure(
         Display names of covariates, e.g. ``{"fin": "Financial aid"}``.
     event_label : str
         Noun for the hazard in the title, e.g. "arrest".
+    references : mapping, optional
+        Reference level of each text covariate (:func:`analysis.models.design.default_references`).
     """
     t = table.reset_index(drop=True).iloc[::-1].reset_index(drop=True)
     y = np.arange(len(t))
@@ -190,10 +267,10 @@ def forest_figure(
         ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
-        ax.set_yticks(y, [labels.get(c, c) if labels else c for c in t["covariate"]])
+        ax.set_yticks(y, [_term(c, labels, references) for c in t["covariate"]])
         ax.set_xlabel("Hazard ratio (log scale) with 95% CI; < 1 = lower hazard")
         ax.grid(axis="y", visible=False)
-        ax.set_title(_wrap(f"{labels.get(focus, focus) if labels else focus}: {change} hazard "
+        ax.set_title(_wrap(f"{_term(focus, labels, references)}: {change} hazard "
                            f"of {event_label} (HR {hr:.2f}, 95% CI {row['hr_ci_low']:.2f} to "
                            f"{row['hr_ci_high']:.2f})", 64), loc="left")
         fig.tight_layout()
@@ -244,16 +321,16 @@ def schoenfeld_figure(
             smooth = lowess(r["beta_t"], r["time"], frac=frac, it=0)
             ax.plot(smooth[:, 0], smooth[:, 1], color="black", lw=1.5, label="lowess")
             ax.axhline(r["coef"].iloc[0], color="black", ls="--", lw=1, label="Cox estimate")
-            name = labels.get(cov, cov) if labels else cov
+            name = _term(cov, labels)
             ax.set_title(f"{name} (p = {p[cov]:.3f})", loc="left", fontsize=10)
-            ax.set_xlabel(_time_label(time_unit, origin))
+            month_axis(ax, float(residuals["time"].max()), time_unit, origin)
             ax.set_ylabel("beta(t): log hazard ratio")
         for ax in list(axes.flat)[len(covs):]:
             ax.set_visible(False)
         axes.flat[0].legend(loc="best", fontsize=8)
         g = p["GLOBAL"]
         if failing:
-            names = ", ".join(f"{labels.get(c, c) if labels else c} (p = {p[c]:.3f})"
+            names = ", ".join(f"{_term(c, labels)} (p = {p[c]:.3f})"
                               for c in failing)
             title = f"Hazard ratio changes over time for {names}; global test p = {g:.3f}"
         else:
@@ -271,6 +348,7 @@ def cumulative_incidence_figure(
     event_label: str = "reoffended",
     competing_label: str = "death, deportation or long custody",
     origin: str = "start of follow-up",
+    horizons: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Aalen-Johansen cumulative incidence beside 1 - Kaplan-Meier, for one group.
 
@@ -288,10 +366,17 @@ def cumulative_incidence_figure(
         Past tense of the event.
     competing_label : str
         What the competing exits are, for the legend.
+    horizons : DataFrame, optional
+        The published table of the two estimates at the horizons
+        (:func:`analysis.models.survival.cumulative_incidence_at_horizons` under
+        :func:`analysis.models.survival.published_horizons`): the title reads its last horizon.
     """
     c = curves[curves["group"] == curves["group"].iloc[0]]
     horizon = float(c["time"].max()) if horizon is None else float(horizon)
-    at = c[c["time"] <= horizon].iloc[-1]
+    at = (c[c["time"] <= horizon].iloc[-1] if horizons is None
+          else horizons[horizons["months"] == horizons["months"].max()].iloc[0])
+    if horizons is not None and not all(shows_number(v) for v in horizons["aj_cif_pct"]):
+        c = c.iloc[:0]  # the table withholds the estimates: nothing drawn
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots()
         ax.step(c["time"], c["aj_cif_pct"], where="post", color=PALETTE[0],
@@ -302,16 +387,19 @@ def cumulative_incidence_figure(
                 label="1 - Kaplan-Meier (exits treated as censored)")
         ax.fill_between(c["time"], c["km_ci_low_pct"], c["km_ci_high_pct"], step="post",
                         color=PALETTE[1], alpha=0.15, lw=0)
-        ax.set_xlim(0, c["time"].max())
+        month_axis(ax, float(curves["time"].max()), time_unit, origin)
         ax.set_ylim(bottom=0)
-        ax.set_xlabel(_time_label(time_unit, origin))
         ax.set_ylabel(f"Cumulative % {event_label} (95% CI)")
         ax.legend(loc="upper left")
         when = horizon_label or f"{horizon:g} {time_unit}"
-        excess = at["one_minus_km_pct"] - at["aj_cif_pct"]
-        ax.set_title(_wrap(f"{at['aj_cif_pct']:.1f}% {event_label} within {when}; 1 - KM gives "
-                           f"{at['one_minus_km_pct']:.1f}% ({excess:.1f} points too high)"),
-                     loc="left")
+        if c.empty:
+            ax.set_title(_wrap(f"Cumulative incidence within {when}: not shown (small numbers)"),
+                         loc="left")
+        else:
+            excess = at["one_minus_km_pct"] - at["aj_cif_pct"]
+            ax.set_title(_wrap(f"{at['aj_cif_pct']:.1f}% {event_label} within {when}; 1 - KM "
+                               f"gives {at['one_minus_km_pct']:.1f}% ({excess:.1f} points too "
+                               "high)"), loc="left")
         fig.tight_layout()
     return fig
 
@@ -322,27 +410,36 @@ def adjusted_survival_figure(
     time_unit: str = "days",
     event_label: str = "reoffended",
     origin: str = "start of follow-up",
+    bands: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Covariate-adjusted cumulative percent by treatment level (from :func:`analysis.models.survival.adjusted_survival`).
 
-    The title compares the two curves at the last time of ``curves``.
+    The title compares the two curves at the last time of ``curves`` (in months); ``bands``
+    (:func:`analysis.models.survival.adjusted_bands.adjusted_survival_bands`: ``treatment``,
+    ``time``, ``cumulative_ci_low_pct``, ``cumulative_ci_high_pct``) draws their 95% bands.
     """
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots()
         last = {}
         for i, (level, c) in enumerate(curves.groupby("treatment", sort=True)):
             c = c.dropna(subset=["survival"])
-            ax.step(c["time"], c["cumulative_reoffended_pct"], where="post",
-                    color=PALETTE[i % len(PALETTE)], label=_name(level, labels))
+            colour = PALETTE[i % len(PALETTE)]
+            ax.step(c["time"], c["cumulative_reoffended_pct"], where="post", color=colour,
+                    label=_name(level, labels))
+            if bands is not None:
+                b = bands[bands["treatment"] == level].dropna(subset=["cumulative_ci_low_pct"])
+                ax.fill_between(b["time"], b["cumulative_ci_low_pct"], b["cumulative_ci_high_pct"],
+                                step="post", color=colour, alpha=0.2, lw=0)
             last[level] = c.iloc[-1]
-        ax.set_xlim(left=0)
-        ax.set_ylim(bottom=0)
-        ax.set_xlabel(_time_label(time_unit, origin))
-        ax.set_ylabel(f"Cumulative % {event_label}, adjusted")
-        ax.legend(loc="upper left")
         t_end = min(float(r["time"]) for r in last.values())
+        month_axis(ax, float(curves["time"].max()), time_unit, origin)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(f"Cumulative % {event_label}, adjusted"
+                      + (" (95% CI)" if bands is not None else ""))
+        ax.legend(loc="upper left")
+        months = t_end * DAYS_PER_UNIT[time_unit] / DAYS_PER_UNIT["months"]
         parts = [f"{_name(k, labels)} {r['cumulative_reoffended_pct']:.1f}%" for k, r in last.items()]
-        ax.set_title(_wrap(f"Adjusted for the covariates, {event_label} by {t_end:.0f} {time_unit}: "
+        ax.set_title(_wrap(f"Adjusted for the covariates, {event_label} within {months:.0f} months: "
                            + " vs ".join(parts)), loc="left")
         fig.tight_layout()
     return fig
