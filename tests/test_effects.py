@@ -20,6 +20,7 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit
 
+from analysis.estimable import NotEstimable
 from analysis.measures.balance import balance_table
 from analysis.models import effects as ef
 from analysis.models import survival as sv
@@ -373,7 +374,7 @@ def test_balance_title_names_covariates_left_imbalanced() -> None:
         "abs_smd": [0.5, 0.3, 0.15, 0.05, 0.02, 0.01],
     })
     title = balance_title(balance, 0.1)
-    assert "Matched: age" in title and "IPW (ATT): none" in title and "Unadjusted" not in title
+    assert "Matched: Age" in title and "IPW (ATT): none" in title and "Unadjusted" not in title
 
 
 # --------------------------------------------------------------------------------------------
@@ -500,12 +501,21 @@ def test_prepare_sample_keeps_complete_cases_and_names_outcomes_by_kind() -> Non
     assert without_time.dropped == 1 and without_time.first("amount") is None
 
 
-def test_prepare_sample_refuses_too_few_people_or_no_binary_outcome() -> None:
+def test_prepare_sample_says_why_the_effects_cannot_be_estimated() -> None:
     f = _cohort_frame()
-    with pytest.raises(ValueError, match=r"too few people .*\(5 treated, 3 comparison"):
+    with pytest.raises(NotEstimable) as few:
         ef.prepare_sample(f, ["area", "age"], ["reoffended"])
-    with pytest.raises(ValueError, match="no binary outcome among"):
+    assert few.value.statement == (
+        "The intervention's effects could not be estimated: too few treated people with "
+        "every covariate and outcome recorded (5; at least 10 are needed).")
+    with pytest.raises(NotEstimable, match=r"too few comparison people .* \(<5; at least 4 are"):
+        ef.prepare_sample(f, ["area", "age"], ["reoffended"], min_per_group=4)
+    with pytest.raises(NotEstimable, match=r"no 0/1 outcome among effects.outcomes \(reoffences\)"):
         ef.prepare_sample(f, ["age"], ["reoffences"], min_per_group=1)
+    with pytest.raises(NotEstimable, match="empty is blank for everyone"):
+        ef.prepare_sample(f, ["age", "empty"], ["reoffended"], min_per_group=1)
+    with pytest.raises(NotEstimable, match="could not be estimated: nobody reoffended"):
+        ef.prepare_sample(f.assign(reoffended=0), ["age"], ["reoffended"], min_per_group=1)
 
 
 def test_unadjusted_contrasts_give_counts_a_ratio_and_skip_time() -> None:

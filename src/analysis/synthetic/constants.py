@@ -17,7 +17,6 @@ COHORT_FIRST = "2022-01-01"
 COHORT_LAST = "2024-06-30"
 FOLLOW_UP_MONTHS = 12
 WAITING_MONTHS = 6
-YEAR_DAYS = 365.25
 STATUS_HORIZON_DAYS = 730  # employment / settled accommodation gained later than this: never
 
 #: Planted conditional hazard ratios of the interventions (from their start date).

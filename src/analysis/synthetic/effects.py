@@ -6,10 +6,27 @@ unchanged, and the true risk differences (ATT, ATE) and naive difference they im
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
 from analysis.synthetic.constants import CHANGE_KEYS, INTERVENTION_HAZARD_RATIOS, Arrays
 from analysis.synthetic.model import _Model
+
+
+class TrueEffect(TypedDict):
+    """One intervention's true effects: sizes, risks in percent, differences in points."""
+
+    population: str
+    n_population: int
+    n_treated: int
+    risk_treated_under_treatment_pct: float | None
+    risk_treated_under_control_pct: float | None
+    att_risk_difference_pp: float | None
+    risk_all_under_treatment_pct: float | None
+    risk_all_under_control_pct: float | None
+    ate_risk_difference_pp: float | None
+    naive_risk_difference_pp: float | None
 
 
 def _pct(values: np.ndarray, mask: np.ndarray) -> float | None:
@@ -30,7 +47,7 @@ def _pct(values: np.ndarray, mask: np.ndarray) -> float | None:
     return round(100 * float(values[mask].mean()), 4) if mask.any() else None
 
 
-def _true_effects(model: _Model, interventions: Arrays) -> tuple[dict[str, dict[str, float]], Arrays]:
+def _true_effects(model: _Model, interventions: Arrays) -> tuple[dict[str, TrueEffect], Arrays]:
     """Compute each intervention's true 12-month risk differences from potential outcomes.
 
     Each person's binary outcome is computed with the intervention given (start date at the
@@ -45,14 +62,14 @@ def _true_effects(model: _Model, interventions: Arrays) -> tuple[dict[str, dict[
 
     Returns
     -------
-    dict of dict
+    dict of TrueEffect
         Per intervention: population, sizes, mean risks under treatment and control among
         the treated and among everyone eligible, ``att_risk_difference_pp`` and
         ``ate_risk_difference_pp`` (percentage points), and the naive observed difference.
     dict of numpy.ndarray
         Each person's potential outcomes, ``<name>_y1`` and ``<name>_y0`` (0/1).
     """
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, TrueEffect] = {}
     potential: Arrays = {}
     observed, _ = model.outcome()
     for j, name in enumerate(CHANGE_KEYS):

@@ -12,6 +12,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from analysis.measures.time_scale import DAYS_PER_YEAR
 from analysis.synthetic.constants import (
     ASSUMED,
     CANDIDATE_FACTOR,
@@ -22,7 +23,6 @@ from analysis.synthetic.constants import (
     LOG_HAZARD,
     TIME_VARYING_HAZARD_RATIOS,
     WEIBULL_SHAPE,
-    YEAR_DAYS,
     Arrays,
 )
 
@@ -102,7 +102,7 @@ def _piecewise(change_days: np.ndarray, change_logs: np.ndarray) -> _Piecewise:
     points = np.take_along_axis(change_days, order, axis=1)
     steps = np.take_along_axis(np.broadcast_to(change_logs, (n, k)), order, axis=1)
     zeros = np.zeros((n, 1))
-    base_cum = (np.concatenate([zeros, points], axis=1) / YEAR_DAYS) ** WEIBULL_SHAPE
+    base_cum = (np.concatenate([zeros, points], axis=1) / DAYS_PER_YEAR) ** WEIBULL_SHAPE
     log_mult = np.concatenate([zeros, np.cumsum(steps, axis=1)], axis=1)
     with np.errstate(invalid="ignore"):
         width = base_cum[:, 1:] - base_cum[:, :-1]
@@ -132,7 +132,7 @@ def _invert(pw: _Piecewise, target: np.ndarray, log_rate: np.ndarray) -> np.ndar
     seg = (pw.cum[:, 1:] <= scaled[:, None]).sum(axis=1)
     rows = np.arange(scaled.size)
     level = pw.base_cum[rows, seg] + (scaled - pw.cum[rows, seg]) * np.exp(-pw.log_mult[rows, seg])
-    return YEAR_DAYS * level ** (1 / WEIBULL_SHAPE)
+    return DAYS_PER_YEAR * level ** (1 / WEIBULL_SHAPE)
 
 
 def _invert_hazard(target: np.ndarray, log_rate: np.ndarray, change_days: np.ndarray,
@@ -232,7 +232,7 @@ def _draw_process(rng: np.random.Generator, child: np.ndarray, anniversary: np.n
     n = child.size
     group_rate = np.where(child, FURTHER_RATE_PER_YEAR["child"], FURTHER_RATE_PER_YEAR["adult"])
     rate = group_rate * rng.gamma(FURTHER_RATE_SHAPE, 1 / FURTHER_RATE_SHAPE, n)
-    counts = rng.poisson(CANDIDATE_FACTOR * rate * anniversary / YEAR_DAYS)
+    counts = rng.poisson(CANDIDATE_FACTOR * rate * anniversary / DAYS_PER_YEAR)
     person = np.repeat(np.arange(n), counts)
     offset = rng.random(person.size) * anniversary[person]
     return _Process(

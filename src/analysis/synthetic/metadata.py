@@ -26,13 +26,14 @@ from analysis.synthetic.constants import (
     WEIBULL_SHAPE,
     Arrays,
 )
+from analysis.synthetic.effects import TrueEffect
 from analysis.synthetic.model import _Model
 
 
 def _metadata(seed: int, n: int, model: _Model, rates: dict[str, float],
-              effects: dict[str, dict[str, float]], base: Arrays, needs: Arrays, status: Arrays,
+              effects: dict[str, TrueEffect], base: Arrays, needs: Arrays, status: Arrays,
               people: pd.DataFrame, offences: pd.DataFrame, interventions: Arrays,
-              y: np.ndarray, extras: dict[str, tuple[str, float]],
+              y: np.ndarray, extras: dict[str, tuple[str, float | None]],
               extract_date: str = EXTRACT_DATE) -> dict:
     """Assemble the metadata dictionary (no timestamps, so it is reproducible).
 
@@ -104,7 +105,8 @@ def _metadata(seed: int, n: int, model: _Model, rates: dict[str, float],
 
 
 def _calibration_rows(model: _Model, rates: dict[str, float], base: Arrays, needs: Arrays,
-                      status: Arrays, people: pd.DataFrame, extras: dict[str, float]
+                      status: Arrays, people: pd.DataFrame,
+                      extras: dict[str, tuple[str, float | None]]
                       ) -> list[dict]:
     """List calibration targets with their sources and realised values.
 
@@ -118,8 +120,8 @@ def _calibration_rows(model: _Model, rates: dict[str, float], base: Arrays, need
         Generated arrays.
     people : pandas.DataFrame
         The people table (for the post-release measures as recorded).
-    extras : dict of float
-        Other realised figures (age-band rates).
+    extras : dict of (str, float or None)
+        Other realised figures (age-band rates): key -> (description, percent).
 
     Returns
     -------
@@ -247,7 +249,7 @@ def _post_release_rows(people: pd.DataFrame) -> list[dict]:
 
 
 def _iom_profile(base: Arrays, needs: Arrays, interventions: Arrays, status: Arrays,
-                 y: np.ndarray, eligible: np.ndarray) -> dict[str, float]:
+                 y: np.ndarray, eligible: np.ndarray) -> dict[str, float | None]:
     """Summarise the synthetic IOM cohort against the Durham and Dorset IOM profiles.
 
     Parameters
@@ -261,8 +263,8 @@ def _iom_profile(base: Arrays, needs: Arrays, interventions: Arrays, status: Arr
 
     Returns
     -------
-    dict of float
-        Percentages among IOM people.
+    dict of float or None
+        Percentages among IOM people (None where there are none).
     """
     iom = interventions["iom"]
     age = base["age"]
@@ -280,7 +282,8 @@ def _iom_profile(base: Arrays, needs: Arrays, interventions: Arrays, status: Arr
     }
 
 
-def _age_band_rates(base: Arrays, y: np.ndarray, eligible: np.ndarray) -> dict[str, tuple[str, float]]:
+def _age_band_rates(base: Arrays, y: np.ndarray, eligible: np.ndarray
+                    ) -> dict[str, tuple[str, float | None]]:
     """Return the realised children's age-band rates (reported, not calibrated).
 
     Parameters

@@ -34,6 +34,8 @@ subgroups
     Effects within subgroups, interaction tests and Holm's correction.
 published
     The effect tables under the small-count rule.
+headline
+    The numbers ``results.json`` records, None where not estimated.
 """
 
 from analysis.models.effects.contrasts import (
@@ -49,6 +51,7 @@ from analysis.models.effects.estimates import (
     estimates_by_method,
     match_clusters,
 )
+from analysis.models.effects.headline import headline_numbers
 from analysis.models.effects.outcome_models import (
     count_models,
     logistic_adjusted,
@@ -85,6 +88,7 @@ __all__ = [
     "estimates_by_method",
     "evalue",
     "evalue_table",
+    "headline_numbers",
     "holm",
     "imbalance_flags",
     "jdl_sentence",

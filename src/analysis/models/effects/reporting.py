@@ -35,6 +35,11 @@ def sample_size_needed(p_treated: float, p_comparison: float, ratio: int = 1,
     return float(np.ceil((z_value(alpha) + stats.norm.ppf(power)) ** 2 * var / d**2))
 
 
+def _p_text(p: float) -> str:
+    """A p-value as people read it: ``p < 0.001`` below one in a thousand, else ``p = 0.008``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def _per100(x: float) -> str:
     v = abs(100 * x)
     return f"{v:.0f}" if v >= 1.5 else f"{v:.1f}"
@@ -76,11 +81,11 @@ def jdl_sentence(
     conf = int(round(100 * (1 - alpha)))
     if significant:
         direction = "reduced" if estimate < 0 else "increased"
-        sig = (f" This is a statistically significant result (p = {p_value:.3f}; the "
+        sig = (f" This is a statistically significant result ({_p_text(p_value)}; the "
                f"{conf}% confidence interval does not include zero): the analysis gives "
                f"evidence that {treatment} {direction} proven reoffending.")
     else:
-        sig = (f" This is not a statistically significant result (p = {p_value:.3f}): the "
+        sig = (f" This is not a statistically significant result ({_p_text(p_value)}): the "
                f"analysis cannot say whether {treatment} changed proven reoffending; it does not "
                f"show that it had no effect.")
         if p_treated is not None:
@@ -164,16 +169,16 @@ def evalue(estimate: float, ci_low: float | None = None, ci_high: float | None =
     dict
         ``rr`` (the ratio on the risk-ratio scale), ``evalue``, ``evalue_ci``.
     """
-    def to_rr(x: float | None) -> float | None:
-        if x is None or not np.isfinite(x):
-            return x
-        if rare or measure == "RR":
+    def to_rr(x: float) -> float:
+        if not np.isfinite(x) or rare or measure == "RR":
             return x
         if measure == "HR":
-            return (1 - 0.5 ** np.sqrt(x)) / (1 - 0.5 ** np.sqrt(1 / x))
+            return float((1 - 0.5 ** np.sqrt(x)) / (1 - 0.5 ** np.sqrt(1 / x)))
         return float(np.sqrt(x))
 
-    rr, lo, hi = to_rr(estimate), to_rr(ci_low), to_rr(ci_high)
+    rr = to_rr(estimate)
+    lo = None if ci_low is None else to_rr(ci_low)
+    hi = None if ci_high is None else to_rr(ci_high)
     e = _evalue_rr(rr)
     if lo is None or hi is None:
         e_ci = float("nan")
@@ -184,15 +189,16 @@ def evalue(estimate: float, ci_low: float | None = None, ci_high: float | None =
     return {"rr": float(rr), "evalue": e, "evalue_ci": e_ci}
 
 
-def evalue_table(dr: AIPWResult, hazard: Mapping[str, float] | pd.Series | None = None,
+def evalue_table(dr: AIPWResult | None, hazard: Mapping[str, float] | pd.Series | None = None,
                  common: bool = False,
                  hazard_measure: str = "hazard ratio (IPW ATT)") -> pd.DataFrame:
     """E-values of the doubly robust risk ratio and, when given, of a hazard ratio.
 
     Parameters
     ----------
-    dr : AIPWResult
-        The doubly robust estimate; its risk ratio and bootstrap interval are used.
+    dr : AIPWResult or None
+        The doubly robust estimate; its risk ratio and bootstrap interval are used (no row
+        when it was not estimated).
     hazard : mapping or Series, optional
         A hazard ratio with ``hazard_ratio``, ``ci_low`` and ``ci_high`` (a row of
         :func:`analysis.models.effects.survival_effects.weighted_cox_table`).
@@ -207,9 +213,10 @@ def evalue_table(dr: AIPWResult, hazard: Mapping[str, float] | pd.Series | None 
     DataFrame
         ``measure``, ``estimate``, ``ci_low``, ``ci_high`` and the keys of :func:`evalue`.
     """
-    rows = [{"measure": "risk ratio (doubly robust)", "estimate": dr.risk_ratio,
-             "ci_low": dr.rr_ci_low, "ci_high": dr.rr_ci_high,
-             **evalue(dr.risk_ratio, dr.rr_ci_low, dr.rr_ci_high, "RR")}]
+    rows = [] if dr is None else [
+        {"measure": "risk ratio (doubly robust)", "estimate": dr.risk_ratio,
+         "ci_low": dr.rr_ci_low, "ci_high": dr.rr_ci_high,
+         **evalue(dr.risk_ratio, dr.rr_ci_low, dr.rr_ci_high, "RR")}]
     if hazard is not None:
         rows.append({"measure": hazard_measure, "estimate": hazard["hazard_ratio"],
                      "ci_low": hazard["ci_low"], "ci_high": hazard["ci_high"],

@@ -4,23 +4,29 @@ Every function takes a plain DataFrame and column names (one row per person unle
 it works on ``Cohort.frame`` and on the public data sets alike, and returns a tidy DataFrame
 with explicit column names. Times are in the data's own unit (days for the records form, weeks
 for Rossi, months for recid); :func:`months_to_unit`, :func:`horizon` and :func:`horizons`
-(from :mod:`analysis.measures.time_scale`) express periods given in months in that unit.
+(from :mod:`analysis.measures.time_scale`) express periods given in months in that unit, and
+the functions of :mod:`.calendar_horizons` read horizons at each person's own calendar anniversary.
 
 Estimators come from lifelines (Kaplan-Meier, log-rank, Cox, time-varying Cox, parametric AFT,
 Aalen-Johansen, RMST point estimate) and statsmodels (stratified log-rank). Written here,
 because neither library offers them: the global proportional-hazards test, the time-varying
-(counting-process) data built from dated status changes, the Greenwood variance of the RMST and
-g-computation of adjusted survival curves. ``docs/survival_methods.md`` gives every
+(counting-process) data built from dated status changes, the Greenwood variance of the RMST,
+g-computation of adjusted survival curves, Gray's test and the Fine-Gray model. ``docs/survival_methods.md`` gives every
 formula and convention and the published results the tests reproduce.
 
 Submodules
 ----------
 kaplan_meier
     Kaplan-Meier curves, survival and median at chosen times, numbers at risk.
+calendar_horizons
+    Survival, cumulative incidence and counts at horizons in months, each person read at the
+    end of their own follow-up period (``k`` calendar months from their start).
 published
-    Numbers at risk, horizons and by-group summaries under the small-count rule.
+    Numbers at risk, horizons and by-group summaries under the disclosure policy.
 logrank
     Log-rank tests, plain and stratified.
+headline
+    The numbers ``results.json`` records, None where not estimated.
 cox
     Cox proportional-hazards models (:class:`CoxResult`) and the stratified refit.
 cox_variance
@@ -35,6 +41,10 @@ rmst
     Restricted mean survival time.
 competing_risks
     Aalen-Johansen cumulative incidence beside 1 - Kaplan-Meier.
+gray_test, fine_gray
+    Gray's test of cumulative incidence between groups; the Fine-Gray model (as R's cmprsk).
+cause_specific
+    Competing causes (e.g. the type of the first reoffence) by group, and their tables.
 adjusted
     Covariate-adjusted survival curves by g-computation.
 frames
@@ -63,11 +73,18 @@ from analysis.models.survival.aft import (
     compare_aft,
     fit_aft,
 )
+from analysis.models.survival.calendar_horizons import (
+    counts_at_horizons,
+    cumulative_incidence_at_horizons,
+    on_calendar,
+    survival_at_horizons,
+)
 from analysis.models.survival.competing_risks import (
     cumulative_incidence,
     cumulative_incidence_at,
 )
 from analysis.models.survival.cox import CoxResult, fit_cox, refit_stratified
+from analysis.models.survival.headline import headline_numbers
 from analysis.models.survival.kaplan_meier import (
     fit_km,
     km_table,
@@ -75,7 +92,7 @@ from analysis.models.survival.kaplan_meier import (
     number_at_risk,
     survival_at,
 )
-from analysis.models.survival.logrank import logrank, stratified_logrank
+from analysis.models.survival.logrank import logrank, logrank_tests, stratified_logrank
 from analysis.models.survival.ph_checks import (
     TIME_TRANSFORMS,
     fit_cox_time_interaction,
@@ -86,6 +103,7 @@ from analysis.models.survival.ph_checks import (
 )
 from analysis.models.survival.published import (
     AT_RISK_COUNTS,
+    horizon_masks,
     published_at_risk,
     published_by_group,
     published_horizons,
@@ -107,22 +125,28 @@ __all__ = [
     "CoxResult",
     "adjusted_survival",
     "compare_aft",
+    "counts_at_horizons",
     "cumulative_incidence",
     "cumulative_incidence_at",
+    "cumulative_incidence_at_horizons",
     "ever_gained",
     "fit_aft",
     "fit_cox",
+    "headline_numbers",
     "fit_cox_time_interaction",
     "fit_cox_time_varying",
     "fit_km",
     "horizon",
+    "horizon_masks",
     "horizons",
     "immortal_time_comparison",
     "km_table",
     "logrank",
+    "logrank_tests",
     "median_survival",
     "months_to_unit",
     "number_at_risk",
+    "on_calendar",
     "ph_remedies",
     "ph_sentence",
     "ph_test",
@@ -135,5 +159,6 @@ __all__ = [
     "scaled_schoenfeld",
     "stratified_logrank",
     "survival_at",
+    "survival_at_horizons",
     "to_counting_process",
 ]
