@@ -10,10 +10,9 @@ quarterly cohorts the measures are reported for (Newcombe 1998, Statistics in Me
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from statsmodels.stats.proportion import proportion_confint
 
 __all__ = ["wilson_ci", "wilson"]
@@ -41,7 +40,7 @@ def wilson_ci(
     return proportion_confint(successes, n, alpha=alpha, method="wilson")
 
 
-def wilson(k: Sequence[float] | float, n: Sequence[float] | float, alpha: float = 0.05) -> pd.DataFrame:
+def wilson(k: ArrayLike, n: ArrayLike, alpha: float = 0.05) -> pd.DataFrame:
     """Proportions in percent with their Wilson score intervals.
 
     Parameters
@@ -59,11 +58,11 @@ def wilson(k: Sequence[float] | float, n: Sequence[float] | float, alpha: float 
         One row per pair: ``value_pct`` (``100 k / n``), ``ci_low_pct``, ``ci_high_pct``; all
         three blank where ``n`` is 0.
     """
-    k = np.atleast_1d(np.asarray(k, dtype=float))
-    n = np.atleast_1d(np.asarray(n, dtype=float))
-    ok = n > 0
-    lo, hi = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    ks = np.atleast_1d(np.asarray(k, dtype=float))
+    ns = np.atleast_1d(np.asarray(n, dtype=float))
+    ok = ns > 0
+    lo, hi = np.full(len(ns), np.nan), np.full(len(ns), np.nan)
     if ok.any():
-        lo[ok], hi[ok] = wilson_ci(k[ok], n[ok], alpha)
-    value = np.where(ok, k / np.where(ok, n, 1), np.nan)
+        lo[ok], hi[ok] = wilson_ci(ks[ok], ns[ok], alpha)
+    value = np.where(ok, ks / np.where(ok, ns, 1), np.nan)
     return pd.DataFrame({"value_pct": 100 * value, "ci_low_pct": 100 * lo, "ci_high_pct": 100 * hi})
