@@ -59,7 +59,8 @@ def _params(folder: Path):
     from analysis.params import load_params
 
     extract = json.loads((folder / "metadata.json").read_text())["extract_date"]
-    text = (ROOT / "params/default.yaml").read_text().replace("data/synthetic/", f"{folder}/")
+    text = (ROOT / "params/default.yaml").read_text().replace("../data/synthetic/", f"{folder}/")
+    text = text.replace("../data/", f"{ROOT}/data/")  # the file is written into the cohort folder
     text = re.sub(r"(?m)^(\s*extract_date:).*$", rf"\g<1> {extract}", text)
     path = folder / "params.yaml"
     path.write_text(text)
