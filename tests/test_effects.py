@@ -4,7 +4,7 @@ References: statsmodels fits of the same models, hand-computed numbers in the co
 VanderWeele and Ding's (2017) published E-values, simulations with planted effects, the
 randomised Rossi experiment (adjusted, matched and weighted estimates must agree with the
 unadjusted difference within sampling error) and a fast run of the simulation study
-``validation/effects_simulation.py``.
+``studies/effects_simulation.py``.
 """
 
 from __future__ import annotations
@@ -349,7 +349,7 @@ def test_figures_draw() -> None:
 
 
 def test_simulation_study_fast_version() -> None:
-    path = ROOT / "validation" / "effects_simulation.py"
+    path = ROOT / "studies" / "effects_simulation.py"
     spec = importlib.util.spec_from_file_location("effects_simulation", path)
     sim = importlib.util.module_from_spec(spec)
     sys.modules["effects_simulation"] = sim

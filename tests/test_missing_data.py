@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _study():
     spec = importlib.util.spec_from_file_location(
-        "missing_data_simulation", ROOT / "validation" / "missing_data_simulation.py")
+        "missing_data_simulation", ROOT / "studies" / "missing_data_simulation.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["missing_data_simulation"] = module
     spec.loader.exec_module(module)

@@ -247,7 +247,7 @@ def test_uncosted_share_threshold_is_a_checked_parameter(write_params, root: Pat
 
 
 def _coverage_script():
-    path = ROOT / "validation" / "offence_mapping_coverage.py"
+    path = ROOT / "studies" / "offence_mapping_coverage.py"
     spec = importlib.util.spec_from_file_location("offence_mapping_coverage", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

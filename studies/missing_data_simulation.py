@@ -18,7 +18,7 @@ value.
 
 Run (about 6 minutes for 100 replications of 800 people on two cores)::
 
-    .venv/bin/python validation/missing_data_simulation.py --reps 100 --out docs/missing_data_simulation.md
+    .venv/bin/python studies/missing_data_simulation.py --reps 100 --out docs/missing_data_simulation.md
 
 ``tests/test_missing_data.py`` runs a tiny version through :func:`simulate`.
 """
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     table = simulate(a.reps, a.n, a.m, a.seed)
     text = (f"# Missing data: complete cases and multiple imputation\n\n"
-            f"Written by `validation/missing_data_simulation.py --reps {a.reps} --n {a.n} "
+            f"Written by `studies/missing_data_simulation.py --reps {a.reps} --n {a.n} "
             f"--m {a.m} --seed {a.seed}` ({time.perf_counter() - start:.0f} s). Planted log odds "
             f"ratio {LOG_OR:.4f}, log hazard ratio {LOG_HR:.4f}; the need flag missing at random "
             "(more often for the treated, for people who reoffended and for larger x).\n\n"

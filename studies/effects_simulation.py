@@ -25,7 +25,7 @@ Two adjustment sets are analysed:
 
 Run (about 10 minutes for 200 replications on two cores)::
 
-    .venv/bin/python validation/effects_simulation.py --reps 200 --out docs/effects_simulation.md
+    .venv/bin/python studies/effects_simulation.py --reps 200 --out docs/effects_simulation.md
 
 ``tests/test_effects.py`` runs a fast version (a few replications) through :func:`simulate`.
 """
@@ -161,7 +161,7 @@ def markdown(summary: pd.DataFrame, reps: int, n: int, bootstrap: int, seconds: 
     lines = [
         "# Simulation study of the intervention-effect estimators",
         "",
-        "Written by `validation/effects_simulation.py` "
+        "Written by `studies/effects_simulation.py` "
         f"(`--reps {reps} --n {n} --bootstrap {bootstrap}`; {seconds / 60:.1f} minutes on two "
         "cores). Each replication draws a new SYNTHETIC cohort of "
         f"{n:,} people with `analysis.synthetic.generate_cohort(n, seed)` (seeds 1 to {reps}), "

@@ -11,7 +11,7 @@ replaces, so a complete mapping costs exactly the reoffences that the bundled de
 The script reports, for the run's proven reoffences, the share not costed and the share whose
 description or code the mapping does not know::
 
-    .venv/bin/python validation/offence_mapping_coverage.py [--mapping FILE] [--write DIR]
+    .venv/bin/python studies/offence_mapping_coverage.py [--mapping FILE] [--write DIR]
 
 ``tests/test_offence_mapping.py`` checks the result through :func:`measure`.
 """
