@@ -300,7 +300,7 @@ def test_date_format_names_match_the_parser() -> None:
 def test_a_duplicate_header_name_in_a_csv_is_refused_by_name(project: Project, capsys) -> None:
     text = to_csv(people_frame()).replace(",notes\n", ",iom\n", 1)
     lines = refused(project(text), capsys)
-    assert lines == ["data/people.csv: column 'iom': the header names 2 columns so (columns 6 and "
+    assert lines == ["data/people.csv: column 'iom': 2 columns of the header have this name (columns 6 and "
                      "8); every column name must be unique, rename or remove the others"]
 
 
@@ -308,7 +308,7 @@ def test_a_duplicate_header_name_in_a_workbook_is_refused_by_name(project: Proje
                                                                   capsys) -> None:
     people = people_frame().rename(columns={"notes": "gender"})
     lines = refused(project(people, people_name="people.xlsx"), capsys)
-    assert lines == ["data/people.xlsx: column 'gender': the header names 2 columns so (columns 3 "
+    assert lines == ["data/people.xlsx: column 'gender': 2 columns of the header have this name (columns 3 "
                      "and 8); every column name must be unique, rename or remove the others"]
 
 
@@ -471,8 +471,8 @@ def test_data_on_another_sheet_names_the_sheets_found(project: Project, tmp_path
     notes = pd.DataFrame({"About this extract": ["Prepared by J. Smithers"]})
     book = _workbook(tmp_path / "book.xlsx", {"Notes": notes, "Cohort": people_frame()})
     lines = refused(project(book, people_name="people.xlsx"), capsys, "Smithers")
-    assert lines[-1] == ("data/people.xlsx: sheet 'Notes' was read; the workbook's sheets are "
-                         "'Notes', 'Cohort': name the sheet to read with data.people.sheet")
+    assert lines[0] == ("data/people.xlsx: sheet 'Notes' was read; the workbook's sheets are "
+                        "'Notes', 'Cohort': name the sheet to read with data.people.sheet")
     assert "data/people.xlsx: column 'ref' (role person_id): required column is missing from the " \
            "file (the parameters map a role to it)" in lines
     edit = {"file: data/people.xlsx": "file: data/people.xlsx\n    sheet: Cohort"}
@@ -577,6 +577,6 @@ def test_the_command_exits_with_status_2_and_no_traceback(project: Project, tmp_
     proc = subprocess.run([sys.executable, "-m", "analysis", "validate", str(params)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2
-    assert proc.stderr == ("error: data/people.csv: column 'iom': the header names 2 columns so "
+    assert proc.stderr == ("error: data/people.csv: column 'iom': 2 columns of the header have this name "
                            "(columns 6 and 8); every column name must be unique, rename or remove "
                            "the others\n")

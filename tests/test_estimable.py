@@ -115,7 +115,8 @@ def test_rmst_difference_says_why_it_cannot_be_estimated() -> None:
     with pytest.raises(NotEstimable) as none:
         sv.rmst_difference(_survival_frame(events=0).assign(time=400.0), 365.25, "treated", 1, 0)
     assert none.value.statement == ("The difference in restricted mean survival time could not "
-                                    "be estimated: nobody reoffended within the horizon.")
+                                    "be estimated: nobody reoffended before the horizon (the end "
+                                    "of the shorter follow-up of the two groups).")
     with pytest.raises(NotEstimable, match=r"too few people in the comparison group and the "
                                            r"treated group \(fewer than 5\)"):
         sv.rmst_difference(_survival_frame(n=6), 300, "treated", 1, 0)

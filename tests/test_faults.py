@@ -125,6 +125,25 @@ def test_an_unwritable_outputs_folder_is_named_with_exit_status_3(
                    "with --outputs. Earlier complete runs are untouched.\n")
 
 
+def test_an_outputs_folder_that_cannot_be_made_is_named_with_exit_status_3(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    # as under /proc: the system refuses to create the folder with an error of its own
+    outputs = tmp_path / "virtual" / "outputs"
+    original = Path.mkdir
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        if self == outputs:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(self))
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    status, err = _main(capsys, "run", str(FAST), "--outputs", str(outputs), "--quiet")
+    assert status == 3
+    assert err.startswith(f"cannot write: {outputs}: No such file or directory; ")
+    assert "Traceback" not in err
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
                     reason="a read-only folder binds only users other than root")
 def test_a_read_only_outputs_folder_is_named_with_exit_status_3(

@@ -183,7 +183,8 @@ def _missing_columns(raw: pd.DataFrame, specs: list[ColumnSpec], file: str,
     """Return one problem per required column the file does not have.
 
     A file column whose name differs only in capitals, spaces or underscores is suggested; a
-    workbook of several sheets gets one more problem naming the sheet read and its sheets.
+    workbook of several sheets gets one more problem, first, naming the sheet read and its
+    sheets.
     """
     out = []
     names = file_columns(raw)
@@ -198,7 +199,8 @@ def _missing_columns(raw: pd.DataFrame, specs: list[ColumnSpec], file: str,
         out.append(Problem(file, s.label, rule))
     read, sheets = workbook_sheets(raw)
     if out and len(sheets) > 1:
-        out.append(Problem(file, None, f"{sheets_note(read, sheets)} with data.{table}.sheet"))
+        # first: the wrong sheet is the likeliest reason for every missing column
+        out.insert(0, Problem(file, None, f"{sheets_note(read, sheets)} with data.{table}.sheet"))
     return out
 
 

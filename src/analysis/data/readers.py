@@ -45,7 +45,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xls")
 #: Rule text for a file with no data rows (0 bytes, blank lines or only a header).
 NO_DATA_ROWS = "the file has no data rows"
 #: Rule text for a column name the header holds more than once (``{where}``: its positions).
-DUPLICATE_COLUMN = ("the header names {n} columns so ({where}); every column name must be unique, "
+DUPLICATE_COLUMN = ("{n} columns of the header have this name ({where}); every column name must be unique, "
                     "rename or remove the others")
 #: Rule text for CSV lines with fewer fields than the header (``{n}``: the header's fields).
 SHORT_LINES = ("line has fewer fields than the header ({n}): a value or its separator is "

@@ -396,7 +396,8 @@ def cumulative_incidence_figure(
             ax.set_title(_wrap(f"Cumulative incidence within {when}: not shown (small numbers)"),
                          loc="left")
         else:
-            excess = at["one_minus_km_pct"] - at["aj_cif_pct"]
+            # the difference of the two values as printed, so the title adds up
+            excess = round(at["one_minus_km_pct"], 1) - round(at["aj_cif_pct"], 1)
             ax.set_title(_wrap(f"{at['aj_cif_pct']:.1f}% {event_label} within {when}; 1 - KM "
                                f"gives {at['one_minus_km_pct']:.1f}% ({excess:.1f} points too "
                                "high)"), loc="left")

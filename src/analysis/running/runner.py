@@ -359,8 +359,10 @@ def run(
         raise RunFailed(f"no notebooks found in {root / 'notebooks'}")
     for nb in notebooks:
         _check_parameters_cell(nb)
-    with writing(outputs_dir):
+    try:
         outputs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # any refusal to create it, e.g. a path under /proc
+        raise FolderUnwritable(outputs_dir, err) from None
     with run_lock(outputs_dir, params.run_name):
         for folder in remove_stale(outputs_dir, params.run_name):
             print(f"removed {folder}, left by a run that was stopped", file=log)

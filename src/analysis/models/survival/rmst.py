@@ -120,8 +120,9 @@ def rmst_difference(
     se = float(np.hypot(a["se"], b["se"]))
     if not se > 0:
         raise NotEstimable(RMST_DIFFERENCE,
-                           "nobody reoffended within the horizon" if a["time_lost"] == 0 ==
-                           b["time_lost"] else "its standard error is zero")
+                           "nobody reoffended before the horizon (the end of the shorter "
+                           "follow-up of the two groups)" if a["time_lost"] == 0 == b["time_lost"]
+                           else "its standard error is zero")
     z = diff / se
     q = _Z(1 - alpha / 2)
     return pd.DataFrame([{"contrast": f"{treated} - {comparison}", "horizon": float(horizon),
