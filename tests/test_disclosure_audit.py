@@ -326,3 +326,13 @@ def test_audit_run_passes_a_clean_run(tmp_path: Path) -> None:
     out.table("areas", published)
     (tmp_path / "results.json").write_text("{}")
     assert audit_run(tmp_path) == []
+
+
+def test_a_scatter_records_its_points_not_the_shape_of_its_markers() -> None:
+    """A circle marker's outline holds 1/sqrt(2); a hidden SMD of 0.7071 is not drawn by it."""
+    fig, ax = plt.subplots()
+    ax.scatter([0.3, 2.5], [1.0, 2.0], marker="o")
+    ax.fill_between([0.0, 1.0], [0.0, 0.25], [1.0, 1.5])
+    values = figure_data(fig)["values"]
+    plt.close(fig)
+    assert values == [0.0, 0.25, 0.3, 1.0, 1.5, 2.0, 2.5]

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.collections import QuadMesh
+from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -105,6 +105,8 @@ def figure_data(fig: Figure) -> dict[str, Any]:
                 values += _floats(coll.get_array())
             if not isinstance(coll, QuadMesh):
                 values += _floats(coll.get_offsets())
+            if not isinstance(coll, QuadMesh | PathCollection):
+                # a scatter's paths are its marker's shape, not data: a circle holds 0.7071
                 for path in coll.get_paths():
                     values += _floats(path.vertices)
         for image in ax.images:

@@ -31,6 +31,10 @@ VARIABLES: dict[str, str] = {
     "area": "Area",
     "cohort_group": "Cohort group",
     "prior_offences_12m": "Prior offences in last 12 months",
+    "prior_offences": "Prior proven offences",
+    "cohort_start_type": "Start of follow-up",
+    "substance_treatment_need": "Substance-misuse treatment need on release",
+    "housed_release_night": "Housed on the night of release",
     # Rossi et al. (1980)
     "fin": "Financial aid",
     "race": "Black",
@@ -180,8 +184,9 @@ def term_label(name: str, references: Mapping[str, Any] | None = None) -> str:
     references = references or {}
     term = _TERM.match(name)
     if term and not _FUNCTION.match(name):
-        col, level = term["col"], term["level"]
+        col, level = term["col"], term["level"].replace("_", " ")
         ref = references.get(col, _SEXES.get(level.lower()) if col == "sex" else None)
+        ref = None if ref is None else str(ref).replace("_", " ")
         if col == "sex":
             return _capital(level) + (f" (vs {ref})" if ref is not None else "")
         return f"{term_label(col)}: {level}" + (f" (vs {ref})" if ref is not None else "")
@@ -199,7 +204,7 @@ def term_label(name: str, references: Mapping[str, Any] | None = None) -> str:
         return f"{variable_label(name)} ({FLAGS[name]})"
     if name.startswith("need_") or name in VARIABLES and name not in (
             "age", "age_band", "sex", "area", "cohort_group", "group", "prio", "priors",
-            "tserved", "educ", "prior_offences_12m"):
+            "tserved", "educ", "prior_offences_12m", "prior_offences", "cohort_start_type"):
         return f"{variable_label(name)} (yes vs no)"
     return variable_label(name)
 
