@@ -116,7 +116,7 @@ def test_design_words() -> None:
 
     p = pw.plan(DesignParams(people_per_year=150, base_rate=0.26), None)
     assert dt.inputs_text(p) == (
-        "**Intake:** 150.0 people a year on the intervention (from the parameters "
+        "**Intake:** 150 people a year on the intervention (from the parameters "
         "(design.people_per_year)). **Base rate:** 26.0% reoffend within a year without it (from "
         "the parameters (design.base_rate)). **Design:** 1 comparison person per treated person, "
         "80% power, two-sided 5% significance.")
@@ -130,7 +130,7 @@ def test_design_words() -> None:
                "alpha_pct": 5.0, "years": 3, "mde_year1_pp": 12.6986, "mde_last_year_pp": 7.6,
                "target_effect_pp": 5.0, "years_for_target": 8.0, "first_jdl_year": 1}
     assert dt.design_answer(results) == (
-        "With 150.0 people a year on the intervention and a base rate of 26.0%, one year of "
+        "With 150 people a year on the intervention and a base rate of 26.0%, one year of "
         "intake can detect a fall in one-year proven reoffending of 12.7 percentage points or "
         "more, and 3 years one of 7.6 points (80% power, two-sided 5%). A fall of 5 points needs "
         "8 years of intake. The Justice Data Lab minimum of treated people is reached in year 1.")

@@ -15,9 +15,15 @@ from analysis.presentation.answers import decimal, number
 __all__ = ["inputs_text", "target_text", "mde_title", "design_answer"]
 
 
+def _people(value: Any) -> str:
+    """People a year: whole as given (``150``), one decimal where the data give a mean (``67.1``)."""
+    v = number(value)
+    return decimal(v, 0 if v is not None and v == round(v) else 1)
+
+
 def inputs_text(p: Plan) -> str:
     """What the calculation assumes, and where each input comes from."""
-    per_year = "not known" if not math.isfinite(p.people_per_year) else f"{p.people_per_year:,.1f}"
+    per_year = "not known" if not math.isfinite(p.people_per_year) else _people(p.people_per_year)
     return (f"**Intake:** {per_year} people a year on the intervention (from {p.intake_source}). "
             f"**Base rate:** {100 * p.base_rate:.1f}% reoffend within a year without it (from "
             f"{p.base_source}). **Design:** {p.ratio:g} comparison "
@@ -51,7 +57,7 @@ def design_answer(results: Mapping[str, Any]) -> str:
     if mde1 is None or mde_last is None:
         return ("The power calculation needs the people a year on the intervention and a base "
                 "rate: set `design.people_per_year` and `design.base_rate`.")
-    text = (f"With {decimal(results.get('people_per_year'))} people a year on the intervention "
+    text = (f"With {_people(results.get('people_per_year'))} people a year on the intervention "
             f"and a base rate of {decimal(results.get('base_rate_pct'), unit='%')}, one year of "
             f"intake can detect a fall in one-year proven reoffending of "
             f"{decimal(mde1)} percentage points or more, and {results.get('years')} years one "

@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 
 from analysis.presentation.board_pack import write_board_pack
+from analysis.presentation.report_changes import CHANGES_FILE, changes_section, write_changes
 from analysis.presentation.report_front import front_page
 from analysis.presentation.report_numbers import numbers_section
 from analysis.presentation.report_pages import (
@@ -41,7 +42,7 @@ __all__ = ["KEY_PACKAGES", "PageExporter", "build_report", "copy_run_files", "fi
 #: The analysis stack listed on the report (all versions are in the manifest).
 KEY_PACKAGES = ("pandas", "numpy", "statsmodels", "lifelines", "scipy", "matplotlib", "papermill")
 #: Files of the run folder copied into ``report/run/`` (linked from the report).
-RUN_FILES = ("params.yaml", "manifest.json", "results.json")
+RUN_FILES = ("params.yaml", "manifest.json", "results.json", CHANGES_FILE)
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
@@ -167,7 +168,8 @@ def _masthead_links(manifest: Mapping[str, Any], board_pack: tuple[Path, Path],
             f'<a href="{xlsx}" download>Excel tables</a>')
 
 
-def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ()) -> Path:
+def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = (),
+                 previous: Path | None = None) -> Path:
     """Write ``report/`` for a complete run folder and return the index page's path.
 
     Parameters
@@ -180,6 +182,10 @@ def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ())
     rendered : collection of str
         Notebooks whose pages were already rendered (:func:`render_notebook` to
         :func:`notebook_page`, e.g. while later notebooks ran); the others are rendered here.
+    previous : Path, optional
+        The complete run of the same name this run replaces: the report lists what changed
+        since it and ``comparison_with_previous.csv`` is written
+        (:mod:`analysis.presentation.report_changes`); None: the report says there was none.
     """
     run = RunFiles(run_dir)
     report = run_dir / "report"
@@ -190,6 +196,7 @@ def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ())
         executed.append(nbformat.read(path, as_version=4))
         heading = notebook_title(executed[-1], path.stem)
         links.append(f'<li><a href="notebooks/{path.stem}.html">{html.escape(heading)}</a></li>')
+    changes = write_changes(run_dir, previous)
     copy_run_files(run_dir, report)
     board_pack = write_board_pack(run_dir, report)
     summary = summarise(run)
@@ -203,6 +210,7 @@ def build_report(run_dir: Path, title: str = "", rendered: Collection[str] = ())
         "step; the code is behind a button.</p><ul>" + "".join(links) + "</ul>",
         _figures_section(report, figure_captions(run_dir, executed)),
         _tables_section(report, board_pack),
+        changes_section(run_dir, changes, previous),
         _manifest_section(run.manifest),
     ])
     index = report / "index.html"

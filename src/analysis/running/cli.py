@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from analysis.errors import AnalysisInputError
+from analysis.running.design_command import add_design_parser
 from analysis.running.faults import exit_status_help
 
 __all__ = ["main"]
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("--table", type=Path, help="CSV of the changes (default: "
                        "compare_<A>_vs_<B>.csv beside run B)")
     p_cmp.set_defaults(func=_cmd_compare)
+    add_design_parser(sub, epilog)
     return parser
 
 

@@ -425,7 +425,8 @@ def _run_locked(params: RunParams, root: Path, outputs_dir: Path, notebooks: lis
                 "packages": manifest.package_versions(),
             }
             _write_json(tmp / "manifest.json", run_manifest)
-            build_report(tmp, params.title, rendered=rendered)
+            previous = dest if (dest / "manifest.json").is_file() else None
+            build_report(tmp, params.title, rendered=rendered, previous=previous)
         with writing(outputs_dir):
             disclosed = audit_run(tmp, params.disclosure.min_cell)
         if disclosed:
