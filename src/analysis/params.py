@@ -96,6 +96,8 @@ class DataParams(_Strict):
     interventions: list[Intervention] = Field(default_factory=list)
     extract_date: date | None = None
     metadata: Path | None = None
+    engine: Literal["auto", "pandas", "duckdb"] = Field("auto", description="Engine of the records "
+                                                        "form's per-person measures (docs/performance.md).")
 
     def treatment_flag(self) -> str:
         """The 0/1 column that says who was treated.

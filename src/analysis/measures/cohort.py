@@ -32,6 +32,7 @@ from analysis.disclosure import (
 from analysis.measures.balance import is_binary, smd
 from analysis.measures.proportions import wilson
 from analysis.measures.reoffending import derive_measures, is_eligible, reoffending_rates
+from analysis.measures.reoffending_sql import choose_engine, derive_measures_sql
 from analysis.measures.time_scale import months_to_unit
 from analysis.params import RunParams
 
@@ -132,7 +133,10 @@ def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
         people["cohort_start"], pd.Timestamp(d.extract_date), m.follow_up_months, m.waiting_months
     )
     in_cohort = people.loc[eligible.to_numpy()].reset_index(drop=True)
-    measures = derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
+    if choose_engine(params, data.rows_read["offences"]) == "duckdb":
+        measures = derive_measures_sql(params)
+    else:
+        measures = derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
     frame = in_cohort.merge(
         measures.drop(columns=["exit_reason"], errors="ignore"), on="person_id", how="left",
         validate="one_to_one",
