@@ -117,15 +117,21 @@ def km(folder: Path) -> str:
     return f"{len(curves):,} curve points"
 
 
-def _cox(folder: Path, robust: bool) -> str:
+def cox_inputs(frame, covariates: list[str]):
+    """The Cox stages' data: complete cases of treatment and covariates, and reference levels."""
     from analysis.measures.cohort import complete_cases
     from analysis.models.design import default_references
+
+    covariates = ["treated", *covariates]
+    frame, _ = complete_cases(frame, covariates)
+    return frame, covariates, default_references(frame, covariates)
+
+
+def _cox(folder: Path, robust: bool) -> str:
     from analysis.models.survival import fit_cox
 
     c = _cohort(folder)
-    covariates = ["treated", *c.covariates]
-    frame, _ = complete_cases(c.frame, covariates)
-    refs = default_references(frame, covariates)
+    frame, covariates, refs = cox_inputs(c.frame, c.covariates)
     result = timed(lambda: fit_cox(frame, covariates=covariates, categorical=refs, robust=robust))
     hr = result.summary.set_index("covariate").loc["treated", "hazard_ratio"]
     return f"HR {hr:.3f}, {result.n:,} people"
@@ -141,13 +147,18 @@ def cox_robust(folder: Path) -> str:
     return _cox(folder, robust=True)
 
 
-def _model_frame(folder: Path):
+def model_inputs(frame, covariates: list[str]):
+    """The regression stages' data: complete cases of the covariates, and reference levels."""
     from analysis.measures.cohort import complete_cases
     from analysis.models.design import default_references
 
+    frame, _ = complete_cases(frame, covariates)
+    return frame, list(covariates), default_references(frame, covariates)
+
+
+def _model_frame(folder: Path):
     c = _cohort(folder)
-    frame, _ = complete_cases(c.frame, c.covariates)
-    return frame, list(c.covariates), default_references(frame, c.covariates)
+    return model_inputs(c.frame, list(c.covariates))
 
 
 @stage("propensity score and matching")
