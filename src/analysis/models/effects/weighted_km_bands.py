@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from analysis.models.bootstrap import normal_band
 
 __all__ = ["weighted_km_bands", "weighted_km_bands_by_sample"]
 
@@ -70,7 +70,6 @@ def weighted_km_bands(
     """
     g = np.asarray(grid, dtype=float)
     rng = np.random.default_rng(seed)
-    z = float(stats.norm.ppf(1 - alpha / 2))
     keep = weights > 0
     rows = []
     for group, d in frame.loc[keep].groupby(group_col, sort=True):
@@ -83,13 +82,10 @@ def weighted_km_bands(
         for _ in range(replicates):
             pick = rng.integers(0, n, n)
             draws.append(_weighted_cumulative(time[pick], event[pick], weight[pick], g))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN beyond the last time
-            se = np.nanstd(np.vstack(draws), axis=0, ddof=1)
+        low, high = normal_band(estimate, draws, alpha)
         rows.append(pd.DataFrame({
             "group": group, "time": g, "cumulative_reoffended_pct": estimate,
-            "cumulative_ci_low_pct": np.clip(estimate - z * se, 0, 100),
-            "cumulative_ci_high_pct": np.clip(estimate + z * se, 0, 100)}))
+            "cumulative_ci_low_pct": low, "cumulative_ci_high_pct": high}))
     return pd.concat(rows, ignore_index=True)
 
 

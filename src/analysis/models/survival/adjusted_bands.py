@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from analysis.models.bootstrap import normal_band
 from analysis.models.survival.adjusted import adjusted_survival
 from analysis.models.survival.cox import CoxResult
 from analysis.models.survival.cox_variance import CoxPHFitter
@@ -107,11 +106,6 @@ def adjusted_survival_bands(
         except Exception:  # noqa: BLE001 - lifelines raises several kinds on a degenerate sample
             continue
     base = adjusted_survival(result, treatment_col, t.tolist(), levels)
-    estimate = base["cumulative_reoffended_pct"].to_numpy(float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN beyond the follow-up
-        se = np.nanstd(np.vstack(draws), axis=0, ddof=1) if len(draws) > 1 else np.nan * estimate
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    low, high = normal_band(base["cumulative_reoffended_pct"].to_numpy(float), draws, alpha)
     return base[["treatment", "time", "cumulative_reoffended_pct"]].assign(
-        cumulative_ci_low_pct=np.clip(estimate - z * se, 0, 100),
-        cumulative_ci_high_pct=np.clip(estimate + z * se, 0, 100))
+        cumulative_ci_low_pct=low, cumulative_ci_high_pct=high)
