@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+from scratch_notebooks import write_notebook
 
 from analysis.contract import DATE_FORMAT_NAMES
 from analysis.data.loading import load_data
@@ -104,7 +104,7 @@ def project(tmp_path: Path) -> Project:
     """
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     (tmp_path / "notebooks").mkdir()
-    _notebook(tmp_path / "notebooks" / "03_intervention_effects.ipynb")
+    write_notebook(tmp_path / "notebooks" / "03_intervention_effects.ipynb", "print('fine')")
     (tmp_path / "data").mkdir()
 
     def _make(people: str | bytes | pd.DataFrame | None = None,
@@ -133,15 +133,6 @@ def _write(path: Path, content: str | bytes | pd.DataFrame) -> None:
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-
-
-def _notebook(path: Path) -> None:
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                           "display_name": "Python 3"}})
-    nb.cells = [nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
-                                          metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print('fine')")]
-    nbformat.write(nb, path)
 
 
 def validate(params: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -10,14 +10,13 @@ report names), which must all be shown unless their group is smaller than 100 pe
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pandas as pd
 import pytest
+from scratch_notebooks import small_project, write_notebook
 
 from analysis.disclosure.audit import audit_tables
 from analysis.disclosure.cells import read_cell
@@ -142,25 +141,14 @@ def test_default_run_shows_survival_at_3_6_and_12_months(runs: dict[str, Path | 
 def test_run_whose_table_leaks_by_arithmetic_is_discarded(tmp_path: Path, root: Path) -> None:
     """A notebook that publishes a table whose small count follows from its total fails the
     run, naming the table and the cell, and nothing is moved into place."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
-    shutil.copytree(root / "data/synthetic_small", tmp_path / "data/synthetic_small")
-    shutil.copytree(root / "data/reference", tmp_path / "data/reference")
-    (tmp_path / "params").mkdir()
-    shutil.copy(root / "params/fast.yaml", tmp_path / "params/fast.yaml")
-    (tmp_path / "notebooks").mkdir()
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                           "display_name": "Python 3"}})
-    nb.cells = [
-        nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(
-            "import pandas as pd\nfrom analysis.disclosure import suppress_counts\n"
-            "from analysis.presentation.outputs import RunOutput\n"
-            "out = RunOutput(output_dir, '01_leak')\n"
-            "exact = pd.DataFrame({'area': ['BCP', 'Dorset', 'All areas'], 'people': [3, 17, 20]})\n"
-            "out.table('areas', suppress_counts(exact, ['people'], None))"),
-    ]
-    nbformat.write(nb, tmp_path / "notebooks/01_leak.ipynb")
+    small_project(tmp_path, root)
+    write_notebook(tmp_path / "notebooks/01_leak.ipynb",
+                   "import pandas as pd\nfrom analysis.disclosure import suppress_counts\n"
+                   "from analysis.presentation.outputs import RunOutput\n"
+                   "out = RunOutput(output_dir, '01_leak')\n"
+                   "exact = pd.DataFrame({'area': ['BCP', 'Dorset', 'All areas'], "
+                   "'people': [3, 17, 20]})\n"
+                   "out.table('areas', suppress_counts(exact, ['people'], None))")
     params = load_params(tmp_path / "params/fast.yaml")
     with pytest.raises(RunFailed) as exc:
         run(params, progress_bar=False)

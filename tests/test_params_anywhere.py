@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from scratch_notebooks import write_notebook
 
 from analysis.params import load_params, notebook_project
 from analysis.running.parameters import read_parameters, write_resolved
@@ -118,17 +119,10 @@ def _echo_project(tmp_path: Path) -> Path:
     (tmp_path / "data").mkdir()
     (tmp_path / "params").mkdir()
     shutil.copy(ROOT / "data/public/rossi.csv", tmp_path / "data/rossi.csv")
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                           "display_name": "Python 3"}})
-    nb.cells = [
-        nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(
-            "from analysis.running.parameters import read_parameters\n"
-            "p = read_parameters(params_file)\n"
-            "print(p.run_name, p.notebooks, p.data.survival.file)"),
-    ]
-    nbformat.write(nb, tmp_path / "notebooks/01_echo.ipynb")
+    write_notebook(tmp_path / "notebooks/01_echo.ipynb",
+                   "from analysis.running.parameters import read_parameters\n"
+                   "p = read_parameters(params_file)\n"
+                   "print(p.run_name, p.notebooks, p.data.survival.file)")
     params = tmp_path / "params/p.yaml"
     params.write_text((ROOT / "params/rossi.yaml").read_text()
                       .replace("../data/public/rossi.csv", "../data/rossi.csv"))

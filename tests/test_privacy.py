@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+from scratch_notebooks import small_project, write_notebook
 
 from analysis.params import load_params
 from analysis.running.privacy import scan_outputs, sensitive_tokens
@@ -52,23 +52,11 @@ def test_scan_skips_embedded_images_but_not_the_text_around_them(tmp_path: Path)
 @pytest.mark.slow
 def test_run_that_prints_a_person_id_is_discarded(tmp_path: Path, root: Path) -> None:
     """A notebook that shows a row of the data fails the run, and nothing is moved into place."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
-    shutil.copytree(root / "data/synthetic_small", tmp_path / "data/synthetic_small")
-    shutil.copytree(root / "data/reference", tmp_path / "data/reference")
-    (tmp_path / "params").mkdir()
-    shutil.copy(root / "params/fast.yaml", tmp_path / "params/fast.yaml")
-    (tmp_path / "notebooks").mkdir()
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                           "display_name": "Python 3"}})
-    nb.cells = [
-        nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(
-            "import pandas as pd\nfrom analysis.running.parameters import read_parameters\n"
-            "p = read_parameters(params_file)\n"
-            "print(pd.read_csv(p.data.people.file).head(1).to_string())"),
-    ]
-    nbformat.write(nb, tmp_path / "notebooks/01_leak.ipynb")
+    small_project(tmp_path, root)
+    write_notebook(tmp_path / "notebooks/01_leak.ipynb",
+                   "import pandas as pd\nfrom analysis.running.parameters import read_parameters\n"
+                   "p = read_parameters(params_file)\n"
+                   "print(pd.read_csv(p.data.people.file).head(1).to_string())")
     params = load_params(tmp_path / "params/fast.yaml")
     with pytest.raises(RunFailed) as exc:
         run(params, progress_bar=False)

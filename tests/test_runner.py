@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from scratch_notebooks import write_notebook
 
 from analysis.params import load_params
 from analysis.running.runner import (
@@ -92,15 +93,7 @@ def _failing_project(tmp_path: Path, root: Path) -> Path:
         (tmp_path / sub).mkdir()
     shutil.copy(root / "data/public/rossi.csv", tmp_path / "data/rossi.csv")
     for name, body in (("01_ok", "print('fine')"), ("02_broken", "x = 1\nraise ValueError('boom')")):
-        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
-                                                               "display_name": "Python 3",
-                                                               "language": "python"}})
-        nb.cells = [
-            nbformat.v4.new_code_cell("params_file = ''\noutput_dir = ''",
-                                      metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell(body),
-        ]
-        nbformat.write(nb, tmp_path / "notebooks" / f"{name}.ipynb")
+        write_notebook(tmp_path / "notebooks" / f"{name}.ipynb", body)
     params = tmp_path / "params/p.yaml"
     params.write_text((root / "params/rossi.yaml").read_text()
                       .replace("../data/public/rossi.csv", "../data/rossi.csv"))
