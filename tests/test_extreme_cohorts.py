@@ -59,10 +59,12 @@ CASES: dict[str, tuple[list[str], dict[str, list[str]]]] = {
 }
 
 
-#: A cohort so small that every breakdown gives a count of 1 to 4 away: every notebook runs, and
-#: the disclosure audit discards the run rather than publish it.
-TOO_SMALL = {"five_people": ["01_cohort", "02_survival", "03_intervention_effects",
+#: A cohort so small that every breakdown gives a count of 1 to 4 away: every notebook runs and
+#: publishes only the number of people measured and why nothing else.
+TOO_SMALL = {"five_people": ["00_design", "01_cohort", "02_survival", "03_intervention_effects",
                              "04_cost_of_crime", "05_performance_measures"]}
+WITHHELD = ("Nothing could be estimated for publication: the cohort has 5 people measured, fewer "
+            "than the 10 any rate, table or figure needs")
 
 
 def _run(params: Path, run_name: str, outputs: Path) -> str:
@@ -118,15 +120,26 @@ def test_extreme_cohort_publishes_no_count_of_one_to_four(
 
 
 @pytest.mark.parametrize("case", list(TOO_SMALL))
-def test_a_cohort_too_small_to_publish_runs_and_is_discarded_by_the_audit(
+def test_a_cohort_too_small_to_publish_runs_and_publishes_only_its_size_and_why(
         runs: dict[str, tuple[Path, str]], case: str) -> None:
     folder, log = runs[case]
-    assert log.startswith("exit 1\n"), log
+    assert log.startswith("exit 0\n"), log
     assert "Traceback" not in log
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert sorted(results) == TOO_SMALL[case]
     for notebook in TOO_SMALL[case]:
         assert f"{notebook} done in" in log, notebook
-    assert "the outputs would let a reader work out a count of 1 to 4 people, so the run was " \
-           "discarded" in log
-    outputs = folder.parent
-    assert not folder.exists()
-    assert [p.name for p in outputs.iterdir() if case in p.name] == []
+        assert sorted(results[notebook]) == ["answer", "not_estimated", "people_in_cohort"]
+        assert results[notebook]["answer"].startswith(WITHHELD)
+        assert results[notebook]["not_estimated"] == [results[notebook]["answer"]]
+        assert results[notebook]["people_in_cohort"] == 5
+        executed = json.loads((folder / "notebooks" / f"{notebook}.ipynb").read_text("utf-8"))
+        shown = [output for cell in executed["cells"] if cell["cell_type"] == "code"
+                 for output in cell["outputs"]]
+        assert shown and all(
+            "".join(output["data"]["text/markdown"]).strip("*").startswith(WITHHELD)
+            for output in shown), notebook
+    assert list((folder / "tables").glob("*.csv")) == []
+    assert list((folder / "figures").iterdir()) == []
+    report = (folder / "report" / "index.html").read_text(encoding="utf-8")
+    assert WITHHELD in report

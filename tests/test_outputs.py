@@ -85,3 +85,35 @@ def test_a_long_title_is_not_cut_off(tmp_path: Path) -> None:
         widths.append(int.from_bytes(png.read_bytes()[16:20], "big"))
         plt.close(fig)
     assert widths[0] == widths[1]
+
+
+def test_a_withheld_notebook_writes_only_what_withhold_publishes(tmp_path: Path) -> None:
+    out = RunOutput(tmp_path, "01_test")
+    out.withhold("Nothing could be estimated for publication: too few.", people_in_cohort=5)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    out.figure("f", fig)
+    out.table("t", pd.DataFrame({"people": [3, 2]}))
+    results = out.record(binary_rate_pct=60.0, treated=2)
+    out.not_estimated("The Cox model could not be estimated: everybody reoffended.")
+    answer = out.answer("60% reoffended.")
+    assert results["binary_rate_pct"] == 60.0  # the notebook can still compute from it
+    assert not plt.fignum_exists(fig.number)
+    assert list((tmp_path / "tables").iterdir()) == []
+    assert list((tmp_path / "figures").iterdir()) == []
+    assert answer == "Nothing could be estimated for publication: too few."
+    saved = json.loads((tmp_path / "results/01_test.json").read_text())
+    assert saved == {"people_in_cohort": 5, "answer": answer, "not_estimated": [answer]}
+
+
+def test_a_cohort_is_too_small_to_publish_below_twice_the_threshold() -> None:
+    from analysis.disclosure import smallest_publishable_cohort, too_small_to_publish
+
+    assert smallest_publishable_cohort(5) == 10
+    assert too_small_to_publish(10, 5) is None
+    assert too_small_to_publish(1000, 5) is None
+    reason = too_small_to_publish(9, 5)
+    assert reason is not None and "the cohort has 9 people measured, fewer than the 10" in reason
+    small = too_small_to_publish(3, 5)
+    assert small is not None and "has <5 people" in small and " 3 " not in small
+    assert "fewer than the 20" in (too_small_to_publish(12, 10) or "")

@@ -62,6 +62,11 @@ notebooks and the report, values drawn in figures):
 8. **Exempt.** Public figures that are not counts of the people in the data: population
    estimates (the performance measures' population aged 10-17), published comparators and
    reference figures. Model coefficients, test statistics and p-values are not counts.
+9. **Cohorts too small to publish.** With fewer than ``2 * min_cell`` people measured (10 by
+   default), every split of the cohort in two leaves a side of 1 to ``min_cell - 1`` people, so
+   no rate, table or figure of it is safe. Every notebook still runs, and publishes only the
+   number of people measured and a statement of why nothing else is published
+   (:func:`too_small_to_publish`; :meth:`analysis.presentation.outputs.RunOutput.withhold`).
 
 Tables are suppressed for display and publication only; analyses use the exact counts. The
 policy of a run (threshold and rounding) is set once, from its parameters, by
@@ -90,10 +95,12 @@ from analysis.disclosure.rules import (
     shown_rows,
     shows_number,
     small_flag_cells,
+    smallest_publishable_cohort,
     suppress_counts,
     suppress_where,
     suppression_mask,
     suppression_masks,
+    too_small_to_publish,
     unpinned_marks,
 )
 
@@ -101,4 +108,4 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
-           "is_withheld", "unpinned_marks"]
+           "is_withheld", "unpinned_marks", "smallest_publishable_cohort", "too_small_to_publish"]

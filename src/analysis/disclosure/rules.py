@@ -16,7 +16,7 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
-           "is_withheld", "unpinned_marks"]
+           "is_withheld", "unpinned_marks", "smallest_publishable_cohort", "too_small_to_publish"]
 
 SUPPRESSED = "suppressed"
 #: ``DataFrame.attrs`` keys of a published table: the exact values of the cells it hides, and
@@ -104,6 +104,43 @@ def count_text(count: int, min_cell: int = 5) -> str:
 def shown_count(count: int, min_cell: int = 5) -> int | str:
     """A count for a headline result: the count, or ``"<5"`` from 1 to ``min_cell - 1``."""
     return f"<{min_cell}" if 0 < count < min_cell else int(count)
+
+
+def smallest_publishable_cohort(min_cell: int = 5) -> int:
+    """The fewest people measured for whom a run publishes any estimate: ``2 * min_cell``.
+
+    Every split of fewer people in two (reoffended or not, treated or not, female or male)
+    leaves one side with 1 to ``min_cell - 1`` people, unless the other side is empty, and any
+    rate, table or figure of the cohort gives that side away (policy item 9).
+    """
+    return 2 * min_cell
+
+
+def too_small_to_publish(people: int, min_cell: int = 5) -> str | None:
+    """Why no estimate of a cohort of ``people`` people measured can be published, or None.
+
+    Parameters
+    ----------
+    people : int
+        People measured (the analysis cohort).
+    min_cell : int
+        Smallest count shown (``disclosure.min_cell``).
+
+    Returns
+    -------
+    str or None
+        A sentence for the reader (the cohort's size as :func:`count_text` writes it), or
+        None when the cohort has at least :func:`smallest_publishable_cohort` people.
+    """
+    needed = smallest_publishable_cohort(min_cell)
+    if people >= needed:
+        return None
+    return (f"Nothing could be estimated for publication: the cohort has "
+            f"{count_text(people, min_cell)} people measured, fewer than the {needed} any rate, "
+            f"table or figure needs, since every split of so few people (reoffended or not, "
+            f"treated or not, by sex or area) leaves a group of 1 to {min_cell - 1} that it "
+            "would reveal. Every output of this notebook is withheld; only the number of "
+            "people measured is published.")
 
 
 def _secondary(counts: pd.Series, primary: pd.Series) -> pd.Series:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.estimable import NotEstimable
 from analysis.presentation.disclosure_records import record_figure, record_table
+from analysis.presentation.kernel_output import shown, withhold_kernel_output
 from analysis.presentation.labels import display_headers
 from analysis.presentation.style import figure_title, save_figure
 
@@ -40,7 +41,8 @@ def _show_markdown(text: str) -> None:
         from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover - IPython is installed with ipykernel
         return
-    display(Markdown(text))
+    with shown():
+        display(Markdown(text))
 
 
 def _html_in_words(table: pd.DataFrame) -> str | None:
@@ -107,6 +109,9 @@ class RunOutput:
     output_dir: Path
     notebook: str
     results: dict[str, Any] = field(default_factory=dict)
+    #: The statement of why every output is withheld (:meth:`withhold`), or None.
+    withheld: str | None = None
+    _kept: set[str] = field(default_factory=lambda: {NOT_ESTIMATED, "answer"}, repr=False)
 
     def __post_init__(self) -> None:
         self.output_dir = Path(self.output_dir)
@@ -118,8 +123,11 @@ class RunOutput:
         """Write ``df`` to ``tables/<notebook>__<name>.csv`` and return the path.
 
         The table's disclosure ledger and the exact values of the cells it hides are recorded
-        for the run's audit (:mod:`analysis.presentation.disclosure_records`).
+        for the run's audit (:mod:`analysis.presentation.disclosure_records`). While outputs
+        are withheld (:meth:`withhold`) nothing is written.
         """
+        if self.withheld:
+            return self.output_dir / "tables" / f"{self.notebook}__{name}.csv"
         record_table(self.output_dir, f"{self.notebook}__{name}", df)
         return write_csv(df, self.output_dir / "tables" / f"{self.notebook}__{name}.csv")
 
@@ -128,8 +136,11 @@ class RunOutput:
 
         In a notebook the saved PNG is displayed (at the figure's screen size, without drawing
         the figure again) and the figure closed, so that the inline backend does not show it
-        again; elsewhere it is only saved.
+        again; elsewhere it is only saved. While outputs are withheld it is only closed.
         """
+        if self.withheld:
+            plt.close(fig)
+            return
         png, _ = save_figure(fig, self.output_dir / "figures" / f"{self.notebook}__{name}")
         try:
             from IPython import get_ipython
@@ -147,11 +158,38 @@ class RunOutput:
         plt.close(fig)
 
     def record(self, **values: Any) -> dict[str, Any]:
-        """Record headline numbers and rewrite ``results/<notebook>.json``; return all recorded."""
+        """Record headline numbers and rewrite ``results/<notebook>.json``; return all recorded.
+
+        While outputs are withheld (:meth:`withhold`), the file keeps only what ``withhold``
+        published, what could not be estimated and the answer; all are still returned.
+        """
         self.results.update(to_jsonable(values))
+        published = ({k: v for k, v in self.results.items() if k in self._kept}
+                     if self.withheld else self.results)
         path = self.output_dir / "results" / f"{self.notebook}.json"
-        path.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(published, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return self.results
+
+    def withhold(self, statement: str, **published: Any) -> None:
+        """Withhold every output of the notebook from here on, and say why.
+
+        The notebook's cells still run, but its tables and figures are not written, its
+        kernel prints and displays nothing (:func:`~analysis.presentation.kernel_output.
+        withhold_kernel_output`), ``results/<notebook>.json`` keeps only ``published``, and
+        ``statement`` is shown, listed under ``not_estimated`` and is the notebook's answer.
+
+        Parameters
+        ----------
+        statement : str
+            Why nothing is published (:func:`analysis.disclosure.too_small_to_publish`).
+        **published
+            Results that are safe to publish all the same (the number of people measured).
+        """
+        self.withheld = statement
+        self._kept |= set(published)
+        withhold_kernel_output()
+        self.record(**published)
+        self.not_estimated(statement)
 
     def estimate(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Return ``fn(*args, **kwargs)``, or None when the data cannot give it.
@@ -168,7 +206,13 @@ class RunOutput:
 
     def not_estimated(self, statement: str) -> None:
         """Show a statement of what could not be estimated and why, and record it in the list
-        ``not_estimated`` of ``results.json`` (the notebook's Answer repeats it)."""
+        ``not_estimated`` of ``results.json`` (the notebook's Answer repeats it).
+
+        While outputs are withheld, only the statement of why is shown and recorded: another
+        ("everybody reoffended") would describe the people of a cohort too small to publish.
+        """
+        if self.withheld and statement != self.withheld:
+            return
         statements = list(self.results.get(NOT_ESTIMATED, []))
         if statement not in statements:
             self.record(**{NOT_ESTIMATED: [*statements, statement]})
@@ -180,7 +224,10 @@ class RunOutput:
         ``text`` is Markdown written from the notebook's published results (see
         :mod:`analysis.presentation.answers`); the report shows the same text. What the
         notebook could not estimate (:meth:`not_estimated`) is added to it, with the reason.
+        While outputs are withheld, the answer is the statement of why.
         """
+        if self.withheld:
+            text = ""
         missing = [s for s in self.results.get(NOT_ESTIMATED, []) if s not in text]
         text = " ".join([text, *missing]) if text else " ".join(missing)
         self.record(answer=text)

@@ -99,8 +99,10 @@ def _effect(run: RunFiles) -> tuple[str, str, str]:
     treatment = r.get("treatment") or run.labels[1]
     months = run.section("measures").get("follow_up_months", 12)
     if rd is None:
-        return ("Not estimated in this run.", f"The effect of {treatment} on reoffending was not "
-                "estimated (notebook 03 did not run or could not estimate it).", "")
+        why = " ".join(r.get("not_estimated") or []) or (
+            f"The effect of {treatment} on reoffending was not estimated (notebook 03 did not run "
+            "or could not estimate it).")
+        return "Not estimated in this run.", why, ""
     ci = r.get("risk_difference_ci")
     head, interval = per_hundred(rd, ci)
     effect = (f"{head[0].upper()}{head[1:]} in every 100 given {treatment} reoffended within "

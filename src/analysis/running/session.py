@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from analysis.data.loading import ValidatedData, load_data
-from analysis.disclosure import set_policy
+from analysis.disclosure import set_policy, shown_count, too_small_to_publish
 from analysis.measures.cohort import Cohort, build_cohort
 from analysis.params import RunParams
 from analysis.presentation.outputs import RunOutput
@@ -48,10 +48,18 @@ def start(notebook: str, params_file: str | Path, output_dir: str | Path) -> Ses
     -------
     Session
         Parameters, validated data, the analysis cohort and the notebook's :class:`RunOutput`.
+        For a cohort too small to publish (:func:`analysis.disclosure.too_small_to_publish`)
+        the output sink withholds everything but the number of people measured
+        (:meth:`RunOutput.withhold`), and the notebook's cells run all the same.
     """
     use_style()
     params = read_parameters(params_file)
-    set_policy(params.disclosure.min_cell, params.disclosure.rounding)
+    min_cell = params.disclosure.min_cell
+    set_policy(min_cell, params.disclosure.rounding)
     data = load_data(params)
-    return Session(params, data, build_cohort(params, data),
-                   RunOutput(Path(output_dir), notebook))
+    cohort = build_cohort(params, data)
+    out = RunOutput(Path(output_dir), notebook)
+    reason = too_small_to_publish(len(cohort.frame), min_cell)
+    if reason is not None:
+        out.withhold(reason, people_in_cohort=shown_count(len(cohort.frame), min_cell))
+    return Session(params, data, cohort, out)
