@@ -236,6 +236,14 @@ def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFram
     return rules
 
 
+def _misordered(date_rules: dict[str, str], date_format: str) -> list[str]:
+    """Date columns whose failing values read in the other day/month order (see
+    :func:`_date_rules`): the values that did parse there may have day and month swapped."""
+    other = other_date_order(date_format)
+    return [name for name, rule in date_rules.items()
+            if other is not None and rule.endswith(f"date_format: {other}")]
+
+
 def _parsed(ok: pd.Series) -> Callable[[pd.Series], pd.Series]:
     """A test that passes where a cell was parsed to its type (``ok``)."""
     return lambda values: ok
@@ -364,6 +372,8 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
     date_rules = _date_rules(specs, text, parsed, table, date_format)
     problems += _schema_problems(_type_schema(specs, parsed, date_rules), text, file, labels)
     del text
+    for name in _misordered(date_rules, date_format):
+        parsed[name] = pd.NaT  # its values that did parse may be misread: compare none of them
     problems += _schema_problems(_value_schema(table, specs, parsed), parsed, file, labels)
     problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
     order = {s.label: i for i, s in enumerate(specs)}
