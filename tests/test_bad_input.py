@@ -552,6 +552,9 @@ def test_a_folder_read_as_a_table_is_named_a_folder(tmp_path: Path, name: str, f
          "data/people.csv: the file has no data rows"),
         ("binary file", b"\x89PNG\r\n\x1a\n\x00\x00 Smithers" * 20, None,
          "data/people.csv: cannot be read as CSV (the file is binary, not text)"),
+        ("UTF-16 text", to_csv(set_cells(people_frame(), "notes", {1: "Smithers"})).encode("utf-16"),
+         None, "data/people.csv: cannot be read as CSV (the file is UTF-16 text, as Excel's "
+         "\"Unicode Text\" writes it; save it as \"CSV UTF-8\" instead)"),
         ("duplicate ids", set_cells(people_frame(), "ref", {2: "SMITHERS-J", 9: "SMITHERS-J"}), None,
          "data/people.csv: column 'ref' (role person_id): duplicate person id (every person must "
          "appear once; all rows sharing an id are listed) (2 failing; rows 2, 9)"),

@@ -254,6 +254,9 @@ def _drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def _read_csv(path: Path, sheet: Any, label: str, wanted: Collection[str] | None) -> pd.DataFrame:
     """Read a delimited text file, trying UTF-8 then Windows-1252."""
     head = _read_head(path, label)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _fail(label, "cannot be read as CSV (the file is UTF-16 text, as Excel's \"Unicode Text\" "
+                     "writes it; save it as \"CSV UTF-8\" instead)")
     if b"\x00" in head:
         _fail(label, "cannot be read as CSV (the file is binary, not text)")
     sep = _sniff_delimiter(head.decode("latin-1"))
