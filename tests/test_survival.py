@@ -186,8 +186,27 @@ def test_rmst_hand_computed() -> None:
     assert res["se"] ** 2 == pytest.approx(0.51416015625, abs=1e-12)
     assert res["time_lost"] == pytest.approx(6 - 4.0625)
     assert res["ci_low"] == pytest.approx(4.0625 - stats.norm.ppf(0.975) * res["se"])
-    with pytest.raises(ValueError):
-        sv.rmst(KM_EXAMPLE, horizon=8)
+    # beyond the last follow-up (7, censored with S = 0.375) the horizon is cut to it
+    beyond = sv.rmst(KM_EXAMPLE, horizon=8).iloc[0]
+    at_end = sv.rmst(KM_EXAMPLE, horizon=7).iloc[0]
+    assert beyond["horizon"] == 7 and beyond["rmst"] == at_end["rmst"] == pytest.approx(4.296875)
+
+
+def test_rmst_horizon_is_the_shortest_follow_up_of_the_groups() -> None:
+    # a calendar year is 365 or 366 days: a small group may end at 365, short of 365.25
+    frame = pd.DataFrame({"time": [100, 365, 365, 200, 366, 366],
+                          "event": [1, 0, 0, 1, 0, 0], "group": list("aaabbb")})
+    frame = pd.concat([frame] * 5, ignore_index=True)  # groups of at least min_cell
+    table = sv.rmst(frame, 365.25, group_col="group").set_index("group")
+    assert (table["horizon"] == 365).all()
+    assert table.loc["a", "rmst"] == pytest.approx(100 + 265 * 2 / 3)
+    assert table.loc["b", "rmst"] == pytest.approx(200 + 165 * 2 / 3)
+    diff = sv.rmst_difference(frame, 365.25, "group", "b", "a").iloc[0]
+    assert diff["horizon"] == 365
+    assert diff["difference"] == pytest.approx(100 / 3)  # (200 + 110) - (100 + 176.67)
+    # a curve that falls to zero is zero beyond its end: it does not cut the horizon
+    ended = pd.DataFrame({"time": [1, 2, 3], "event": [1, 1, 1]})
+    assert sv.rmst(ended, 5).iloc[0][["horizon", "rmst"]].tolist() == pytest.approx([5.0, 2.0])
 
 
 def test_rmst_matches_survrm2_on_waltons() -> None:

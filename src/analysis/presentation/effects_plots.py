@@ -18,7 +18,7 @@ from analysis.presentation.labels import level_label, term_label
 from analysis.presentation.style import PALETTE, month_axis
 
 __all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
-           "subgroup_finding", "weighted_km_figure"]
+           "subgroup_finding", "weighted_km_figure", "weighted_km_title"]
 
 
 def _labels(labels: Mapping[int, str] | None) -> dict[int, str]:
@@ -162,6 +162,13 @@ def subgroup_figure(table: pd.DataFrame, title: str = "Risk difference by subgro
     t = t.assign(label=[level_label(str(g), v) for g, v in zip(t["subgroup"], t["level"], strict=True)])
     full = textwrap.fill(f"{title}: {subgroup_finding(t)}", 80)
     return estimates_figure(t, title=full, label_col="label")
+
+
+def weighted_km_title(hr: pd.Series | None) -> str:
+    """The title of :func:`weighted_km_figure`: the IPW (ATT) hazard ratio, where estimated."""
+    if hr is None:
+        return "Time to first proven reoffence in the matched and weighted samples"
+    return f"Time to first proven reoffence: weighted hazard ratio {hr['hazard_ratio']:.2f}"
 
 
 def weighted_km_figure(

@@ -204,19 +204,20 @@ class RunOutput:
             self.not_estimated(err.statement)
             return None
 
-    def not_estimated(self, statement: str) -> None:
-        """Show a statement of what could not be estimated and why, and record it in the list
-        ``not_estimated`` of ``results.json`` (the notebook's Answer repeats it).
+    def not_estimated(self, *statements: str) -> None:
+        """Show statements of what could not be estimated and why, and record them in the list
+        ``not_estimated`` of ``results.json`` (the notebook's Answer repeats them).
 
         While outputs are withheld, only the statement of why is shown and recorded: another
         ("everybody reoffended") would describe the people of a cohort too small to publish.
         """
-        if self.withheld and statement != self.withheld:
-            return
-        statements = list(self.results.get(NOT_ESTIMATED, []))
-        if statement not in statements:
-            self.record(**{NOT_ESTIMATED: [*statements, statement]})
-        _show_markdown(f"**{statement}**")
+        for statement in statements:
+            if self.withheld and statement != self.withheld:
+                continue
+            recorded = list(self.results.get(NOT_ESTIMATED, []))
+            if statement not in recorded:
+                self.record(**{NOT_ESTIMATED: [*recorded, statement]})
+            _show_markdown(f"**{statement}**")
 
     def answer(self, text: str) -> str:
         """Record the notebook's answer (``answer`` in ``results.json``) and show it; return it.

@@ -70,6 +70,7 @@ from analysis.models.effects.reporting import (
 from analysis.models.effects.samples import EffectsSample, prepare_sample
 from analysis.models.effects.subgroups import holm, subgroup_effects, subgroup_tables
 from analysis.models.effects.survival_effects import (
+    samples_with_both_groups,
     weighted_cox,
     weighted_cox_table,
     weighted_km,
@@ -84,6 +85,7 @@ __all__ = [
     "adjusted_contrasts",
     "aipw",
     "binary_estimates",
+    "samples_with_both_groups",
     "count_models",
     "estimates_by_method",
     "evalue",

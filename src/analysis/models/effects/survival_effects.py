@@ -11,13 +11,48 @@ from typing import Any
 
 import pandas as pd
 from lifelines import KaplanMeierFitter
+from lifelines.exceptions import ConvergenceError
 
 from analysis.disclosure import suppress_counts
+from analysis.estimable import NotEstimable
 from analysis.models.survival import CoxResult, number_at_risk
 from analysis.models.survival.cox_variance import CoxPHFitter
 
-__all__ = ["weighted_cox", "weighted_cox_table", "weighted_km", "weighted_km_at",
-           "weighted_km_curves"]
+__all__ = ["samples_with_both_groups", "weighted_cox", "weighted_cox_table", "weighted_km",
+           "weighted_km_at", "weighted_km_curves"]
+
+
+def samples_with_both_groups(frame: pd.DataFrame, weights: Mapping[str, pd.Series],
+                             group_col: str = "treated") -> tuple[dict[str, pd.Series], list[str]]:
+    """The samples in which both groups have someone (weight above 0), and why the others
+    cannot give an effect on time to reoffence (a match found for no treated person).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The people, with ``group_col``.
+    weights : mapping of str to Series
+        ``{sample: weights}`` (e.g. ``Estimates.att_weights``), aligned with ``frame``.
+    group_col : str
+        The 0/1 treatment column.
+
+    Returns
+    -------
+    (dict of str to Series, list of str)
+        The usable samples, in the order of ``weights``, and a "could not be estimated"
+        statement for each other sample.
+    """
+    usable: dict[str, pd.Series] = {}
+    statements = []
+    for name, w in weights.items():
+        groups = frame.loc[w.reindex(frame.index, fill_value=0) > 0, group_col].nunique()
+        if groups == 2:
+            usable[name] = w
+        else:
+            statements.append(NotEstimable(
+                f"The effect on time to reoffence in the {name} sample",
+                "the sample holds nobody from one of the two groups").statement)
+    return usable, statements
 
 
 def weighted_km(
@@ -81,8 +116,12 @@ def weighted_cox(
         cluster_col = "_cluster"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = CoxPHFitter(alpha=alpha).fit(data, time_col, event_col, weights_col="_weight",
-                                             robust=True, cluster_col=cluster_col)
+        try:
+            model = CoxPHFitter(alpha=alpha).fit(data, time_col, event_col, weights_col="_weight",
+                                                 robust=True, cluster_col=cluster_col)
+        except ConvergenceError as err:
+            raise NotEstimable("The weighted Cox model",
+                               "it did not converge (too few reoffences in the sample)") from err
     variance = "cluster-robust (matched set)" if cluster is not None else "robust"
     return CoxResult(model, data, time_col, event_col, [treatment_col], {}, variance,
                      {"weights": "_weight"})

@@ -40,6 +40,12 @@ def _rmst_variance(kmf: KaplanMeierFitter, horizon: float) -> float:
     return float((area_after**2 * w).sum())
 
 
+def _followed_to(kmf: KaplanMeierFitter) -> float:
+    """How far a curve is estimated: its longest follow-up, or without end if it reaches 0."""
+    sf = kmf.survival_function_.iloc[:, 0]
+    return float(sf.index.max()) if float(sf.iloc[-1]) > 0 else float("inf")
+
+
 def rmst(
     frame: pd.DataFrame,
     horizon: float,
@@ -60,8 +66,11 @@ def rmst(
     frame : DataFrame
         One row per person.
     horizon : float
-        Upper limit of integration (data's unit); must not exceed any group's longest
-        follow-up.
+        Upper limit of integration (data's unit). It is cut to the shortest follow-up of the
+        groups whose curve ends above zero (a calendar year of follow-up is 365 or 366 days, so
+        a small group may end short of 365.25), as survRM2's default horizon; the ``horizon``
+        column gives the one used. Beyond the end of a curve that falls to zero, the
+        survival is zero.
     time_col, event_col, group_col, alpha
         As :func:`km_table`.
 
@@ -73,9 +82,9 @@ def rmst(
     """
     z = _Z(1 - alpha / 2)
     rows = []
-    for g, k in fit_km(frame, time_col, event_col, group_col, alpha).items():
-        if horizon > k.durations.max():
-            raise ValueError(f"horizon {horizon} is beyond the follow-up of group {g!r}")
+    fits = fit_km(frame, time_col, event_col, group_col, alpha)
+    horizon = min([float(horizon), *(_followed_to(k) for k in fits.values())])
+    for g, k in fits.items():
         est = float(restricted_mean_survival_time(k, t=horizon))
         se = float(np.sqrt(_rmst_variance(k, horizon)))
         rows.append({"group": g, "horizon": float(horizon), "rmst": est, "se": se,
@@ -125,7 +134,7 @@ def rmst_difference(
                            else "its standard error is zero")
     z = diff / se
     q = _Z(1 - alpha / 2)
-    return pd.DataFrame([{"contrast": f"{treated} - {comparison}", "horizon": float(horizon),
+    return pd.DataFrame([{"contrast": f"{treated} - {comparison}", "horizon": float(a["horizon"]),
                           "difference": diff, "se": se, "ci_low": diff - q * se,
                           "ci_high": diff + q * se, "z": z,
                           "p_value": float(2 * stats.norm.sf(abs(z)))}])
