@@ -103,10 +103,25 @@ def needs_blank(people: pd.DataFrame, offences: pd.DataFrame) -> Frames:
     return people, offences, {}
 
 
+def measurable_people(people: pd.DataFrame, offences: pd.DataFrame, size: int) -> Frames:
+    """``size`` measurable people, the first in the file: up to half of them on IOM (every one
+    on IOM measurable, 37, where half is more), the rest not."""
+    measurable = people["cohort_start"] <= MEASURABLE_BY
+    on_iom = people.index[measurable & (people["iom"] == "1")][:size // 2]
+    others = people.index[measurable & (people["iom"] == "0")][:size - len(on_iom)]
+    return _only(people, offences, people.index.isin(on_iom.union(others)))
+
+
+def two_hundred_people(people: pd.DataFrame, offences: pd.DataFrame) -> Frames:
+    """A local partnership's cohort of 200 measurable people, 37 of them on IOM: most quarters
+    of each measure hold 5 to 15 people."""
+    return measurable_people(people, offences, 200)
+
+
 CASES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], Frames]] = {
     f.__name__: f for f in (five_people, nobody_reoffends, no_offences, everybody_reoffends,
                             few_treated, subgroup_without_treated, empty_area_and_quarter,
-                            needs_blank)
+                            needs_blank, two_hundred_people)
 }
 
 

@@ -507,9 +507,11 @@ def test_needs_profile_of_a_run() -> None:
     per_person = tables["needs_per_person"]
     assert per_person["needs"].tolist() == ["all 3 recorded needs", "the 2 needs of the published table"]
     assert per_person["assessed"].tolist() == [5, 5]
-    # 3 of 5 adults have the drugs need: the 3 and the 2 without it are both small
+    # 3 of 5 adults have the drugs need: the 3 and the 2 without it are both small, and "<5"
+    # of 5 would say that 1 to 4 are without it
     published = tables["needs_vs_published"].set_index("need")
-    assert published.loc["need_drugs", ["with_need", "percent"]].tolist() == ["<5", "suppressed"]
+    assert published.loc["need_drugs", ["with_need", "percent"]].tolist() == ["suppressed",
+                                                                              "suppressed"]
     assert profile.plotted_comparison().empty
     assert not pf.needs_profile(_profile_frame(), needs, needs_table(), 1370, min_cell=6).enough_assessed
 
@@ -633,10 +635,11 @@ def test_pan_dorset_of_a_run(frame: pd.DataFrame) -> None:
     pan = pf.pan_dorset(frame, _targets(), EXTRACT, min_cell=5)
     assert list(pan.tables()) == ["pan_dorset_measures", "pan_dorset_measures_by_quarter", "pan_dorset_trends"]
     assert len(pan.shown) == 6 and len(pan.trends) == 6   # every measure can be computed here
-    # employed_6w: 6 people, 1 not recorded, 2 of 5 employed: the 2 (and the 3 not) are small
+    # employed_6w: 6 people, 1 not recorded, 2 of 5 employed: the 2 (and the 3 not) are small;
+    # "<5" of 5 would say that 1 to 4 are not employed
     row = pan.published.set_index("measure").loc["employed_6w"]
     assert row[["people", "not_recorded", "denominator", "numerator", "value_pct"]].tolist() == [
-        6, "<5", 5, "<5", "suppressed"]
+        6, "<5", 5, "suppressed", "suppressed"]
     assert pan.plotted().empty
     shown = pf.pan_dorset(frame, _targets(), EXTRACT, min_cell=1)
     assert len(shown.plotted()) == 6

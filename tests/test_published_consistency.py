@@ -89,3 +89,19 @@ def test_figures_draw_only_shown_values() -> None:
     table = pd.DataFrame({"estimate": [0.1, 0.2], "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]})
     shown = table.astype(object).assign(estimate=[0.1, "suppressed"])
     assert drawn_rows(table, shown).index.tolist() == [0]
+
+
+def test_custody_leavers_marked_alike_in_both_iom_tables() -> None:
+    iom, time = _iom_tables()
+    custody = iom.index[iom["cohort"] != "IOM cohort"]
+    # 5 released in 2022/23 Q1, 2 of them reoffending: "<5" beside the 5 would say that 1 to 4
+    # did not reoffend, in the reoffending rates and in the time to reoffence alike
+    iom.loc[custody[0], ["offenders", "reoffenders"]] = [5, 2]
+    iom.loc[custody[-1], ["offenders", "reoffenders"]] = [27, 15]
+    time.loc[0, ["released", "reoffenders"]] = [5, 2]
+    time.loc[3, ["released", "reoffenders"]] = [27, 15]
+    out = published_iom(iom, None, time)
+    rates = out["iom_reoffending"].loc[custody].reset_index(drop=True)
+    times = out["iom_time_to_reoffence"]
+    assert rates.loc[0, "reoffenders"] == times.loc[0, "reoffenders"] == "suppressed"
+    assert rates["reoffenders"].tolist() == times["reoffenders"].tolist()

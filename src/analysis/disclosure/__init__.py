@@ -1,6 +1,8 @@
 """Disclosure control for published tables: the policy, in one place, and the code that applies it.
 
-Modules: :mod:`~analysis.disclosure.rules` applies the policy to a table;
+Modules: :mod:`~analysis.disclosure.policy` holds the run's policy and tells a shown number from a mark;
+:mod:`~analysis.disclosure.rules` applies the policy to a table;
+:mod:`~analysis.disclosure.marks` keeps the marks of hidden cells from pinning them;
 :mod:`~analysis.disclosure.ledger` records how the cells of each published table add up;
 :mod:`~analysis.disclosure.cells` reads a published cell; :mod:`~analysis.disclosure.bounds`
 bounds hidden cells by linear programming; :mod:`~analysis.disclosure.audit` searches a run's
@@ -39,7 +41,10 @@ notebooks and the report, values drawn in figures):
    to reoffence; a group's "All cohorts" row and the cohort notebook's table by group) is
    hidden alike in both (``forced`` of :func:`suppress_counts`). Where the parts marked
    ``"<5"`` of a set with a shown total would be pinned by it (six ``"<5"`` quarters of a total
-   of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`). Cells not printed but given by
+   of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`); so does a
+   ``"<5"`` count beside its shown total of ``min_cell`` (5 offenders, ``"<5"`` reoffenders:
+   1 to 4 did not reoffend), in every table that publishes that count
+   (:func:`unpinned_rests`). Cells not printed but given by
    subtraction count as cells of the set: in tables of shares (a Table 1, needs prevalence) the
    people without a flag and the people without a value (:func:`share_masks`); in survival
    tables the people neither reoffending nor completing a period, whose count is not printed
@@ -75,25 +80,28 @@ policy of a run (threshold and rounding) is set once, from its parameters, by
 
 from __future__ import annotations
 
+from analysis.disclosure.marks import unpinned_marks, unpinned_rests
+from analysis.disclosure.policy import (
+    SUPPRESSED,
+    Policy,
+    is_shown,
+    is_withheld,
+    policy,
+    set_policy,
+    shows_number,
+)
 from analysis.disclosure.rules import (
     EXACT_ATTR,
     HEADLINE_MIN_PEOPLE,
     RULE_ATTR,
-    SUPPRESSED,
-    Policy,
     apply_masks,
     count_text,
-    is_shown,
     is_small,
-    is_withheld,
-    policy,
     round_counts,
     secondary_around,
-    set_policy,
     share_masks,
     shown_count,
     shown_rows,
-    shows_number,
     small_flag_cells,
     smallest_publishable_cohort,
     suppress_counts,
@@ -101,11 +109,11 @@ from analysis.disclosure.rules import (
     suppression_mask,
     suppression_masks,
     too_small_to_publish,
-    unpinned_marks,
 )
 
 __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around", "is_shown",
            "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
-           "is_withheld", "unpinned_marks", "smallest_publishable_cohort", "too_small_to_publish"]
+           "is_withheld", "unpinned_marks", "unpinned_rests", "smallest_publishable_cohort",
+           "too_small_to_publish"]

@@ -30,7 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.disclosure.rules import EXACT_ATTR, RULE_ATTR, shows_number
+from analysis.disclosure.policy import shows_number
+from analysis.disclosure.rules import EXACT_ATTR, RULE_ATTR
 
 __all__ = ["Declared", "GroupTotal", "Link", "Relation", "Role", "RowRoles", "RowTotal",
            "TableLedger", "Window", "hidden_exact", "infer_ledger", "table_ledger", "KINDS",

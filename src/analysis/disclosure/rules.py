@@ -1,24 +1,25 @@
 """The suppression rules of the disclosure policy (:mod:`analysis.disclosure`) and the code that applies them.
 
-Thresholds, rounding, derived values, secondary suppression, headline estimates and the run's
-policy (:func:`set_policy`, :func:`policy`), applied to display copies of tables.
+Thresholds, rounding, derived values, secondary suppression and headline estimates, applied to
+display copies of tables under the run's policy (:mod:`analysis.disclosure.policy`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around", "is_shown",
-           "share_masks", "shown_rows", "shows_number", "small_flag_cells", "suppression_mask",
-           "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
-           "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
-           "is_withheld", "unpinned_marks", "smallest_publishable_cohort", "too_small_to_publish"]
+from analysis.disclosure.marks import unpinned_rests
+from analysis.disclosure.policy import SUPPRESSED, is_shown, policy
 
-SUPPRESSED = "suppressed"
+__all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around",
+           "share_masks", "shown_rows", "small_flag_cells", "suppression_mask",
+           "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
+           "HEADLINE_MIN_PEOPLE", "round_counts", "smallest_publishable_cohort",
+           "too_small_to_publish"]
+
 #: ``DataFrame.attrs`` keys of a published table: the exact values of the cells it hides, and
 #: the rule :func:`suppress_counts` applied (counts, derived columns, sets). They are read by
 #: :meth:`analysis.presentation.outputs.RunOutput.table` for the run's disclosure audit
@@ -29,39 +30,6 @@ RULE_ATTR = "disclosure_rule"
 #: A headline estimate of a group of at least this many people is suppressed only where its own
 #: counts are small (policy item 5).
 HEADLINE_MIN_PEOPLE = 100
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The disclosure policy of a run (see the module docstring).
-
-    Attributes
-    ----------
-    min_cell : int
-        Smallest count shown (``disclosure.min_cell``).
-    rounding : int or None
-        Base to which shown counts are rounded (``disclosure.rounding``, e.g. 5), or None.
-    """
-
-    min_cell: int = 5
-    rounding: int | None = None
-
-
-_POLICY = [Policy()]
-
-
-def policy() -> Policy:
-    """The disclosure policy in force (set by :func:`set_policy`; the defaults otherwise)."""
-    return _POLICY[0]
-
-
-def set_policy(min_cell: int = 5, rounding: int | None = None) -> Policy:
-    """Set the disclosure policy of the run in this process and return it.
-
-    Called once per notebook, from the run's parameters, by :func:`analysis.running.session.start`.
-    """
-    _POLICY[0] = Policy(min_cell, rounding)
-    return _POLICY[0]
 
 
 def round_counts(values: pd.Series, base: int | None) -> pd.Series:
@@ -82,12 +50,6 @@ def round_counts(values: pd.Series, base: int | None) -> pd.Series:
     shown = numbers.notna() & values.map(lambda v: not isinstance(v, str))
     out[shown] = [int(v) for v in rounded[shown]]
     return out
-
-
-def is_withheld(published: pd.Series) -> pd.Series:
-    """True where a published column reads a suppression mark (``"<5"`` or ``"suppressed"``)."""
-    text = published.map(lambda v: v if isinstance(v, str) else "")
-    return text.eq(SUPPRESSED) | text.str.startswith("<")
 
 
 def is_small(counts: pd.Series, min_cell: int = 5) -> pd.Series:
@@ -262,11 +224,6 @@ def apply_masks(df: pd.DataFrame, masks: Mapping[str, pd.Series],
     return out
 
 
-def is_shown(published: pd.Series) -> pd.Series:
-    """True where a published column shows a number (not ``"<5"`` or ``"suppressed"``)."""
-    return pd.to_numeric(published, errors="coerce").notna()
-
-
 def shown_rows(table: pd.DataFrame, published: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """The rows of ``table`` whose ``columns`` its ``published`` copy (same rows, same order)
     shows as numbers: exact values for a figure or a headline that show only what the table does."""
@@ -274,11 +231,6 @@ def shown_rows(table: pd.DataFrame, published: pd.DataFrame, columns: Iterable[s
     for col in columns:
         keep &= is_shown(published[col]).to_numpy()
     return table[keep]
-
-
-def shows_number(value: object) -> bool:
-    """True where one published cell shows a number (not ``"<5"``, ``"suppressed"`` or blank)."""
-    return isinstance(value, int | float | np.integer | np.floating) and not pd.isna(value)
 
 
 def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[str, pd.Series]:
@@ -415,7 +367,7 @@ def suppress_counts(
         ties = {col: [base] if isinstance(base, str) else list(base) for col, base in derived.items()}
     else:
         ties = {col: count_cols for col in derived}
-    out = apply_masks(df, masks, ties, min_cell)
+    out = unpinned_rests(apply_masks(df, masks, ties, min_cell), complements or {}, min_cell)
     out.attrs[RULE_ATTR] = {
         "counts": count_cols, "derived": ties, "complements": dict(complements or {}),
         "sets": (None if sets is None or sets is False else True if sets is True
@@ -495,60 +447,4 @@ def share_masks(
         out[counts[g]] = row_hidden & ~is_mean
         out[bases[g]] = (is_small(table[bases[g]], min_cell) | missing_hidden
                          | (row_hidden & is_mean))
-    return out
-
-
-def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterable[str],
-                   sets: pd.Series, totals: pd.Series, min_cell: int = 5) -> pd.DataFrame:
-    """``published`` with the ``"<5"`` marks of a set read ``"suppressed"`` where its shown
-    total would pin them.
-
-    A ``"<5"`` cell says its count is 1 to ``min_cell - 1``. In a set of parts whose total is
-    shown, the ``k`` parts marked ``"<5"`` hold the total minus the shown parts, ``R``: with
-    ``R <= k`` every one of them is 1, and with no other hidden part and ``R >= (min_cell - 1)
-    * k`` every one is ``min_cell - 1``. There the marks say too much, and they read
-    ``"suppressed"`` (some count of 0 or more) instead: the counts stay hidden and the total
-    stays shown. With a rounding base (:func:`policy`) the shown parts are not exact, and no
-    mark is changed.
-
-    Parameters
-    ----------
-    published : DataFrame
-        The display copy (from :func:`suppress_counts` or :func:`apply_masks`).
-    exact : DataFrame
-        The table with exact counts (same rows).
-    columns : iterable of str
-        The count columns whose sets add up to a total.
-    sets : Series
-        The label of each row's set (aligned with ``exact``).
-    totals : Series of bool
-        True on the row of each set that is the total of the others.
-    min_cell : int
-        Smallest count shown.
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``published``.
-    """
-    out = published.copy()
-    if policy().rounding:
-        return out
-    small = f"<{min_cell}"
-    for col in columns:
-        marks = out[col].astype(object)
-        values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
-        for rows in sets.groupby(sets, sort=False).groups.values():
-            total = [r for r in rows if totals[r]]
-            if len(total) != 1 or not shows_number(marks[total[0]]):
-                continue
-            parts = [r for r in rows if not totals[r]]
-            small_parts = [r for r in parts if marks[r] == small]
-            hidden = [r for r in parts if not shows_number(marks[r])]
-            k = len(small_parts)
-            rest = values[total[0]] - sum(values[r] for r in parts if shows_number(marks[r]))
-            alone = len(hidden) == k
-            if k and (rest <= k or (alone and rest >= (min_cell - 1) * k)):
-                marks[small_parts] = SUPPRESSED
-        out[col] = marks
     return out

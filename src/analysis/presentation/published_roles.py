@@ -5,7 +5,8 @@ rule they were suppressed by. The tables below need more: the performance report
 table holds every indicator in one ``value`` column with the counts it comes from, each row
 the same quantity as a cell of the table of that indicator (a custody rate per 1,000 is the
 ``rate_per_1000`` of the custody table's "All areas" row); the report's layout, whose cells are
-the long table's values; the IOM time to reoffence, whose counts are those of the IOM
+the long table's values; the six measures by quarter, whose sums of counts the long table
+carries with their "All cohorts" totals as cells; the IOM time to reoffence, whose counts are those of the IOM
 custody leavers; Table 1, whose ``value`` is a percentage on ``n (%)`` rows and a mean on the
 others; and the case studies, whose counts are those a published strategy gives for named
 case studies (public figures, not counts of the cohort).
@@ -85,6 +86,16 @@ def _report_long(prefix: str, df: pd.DataFrame) -> Declared:
                     row_roles=row_roles, infer_relations=False)
 
 
+def _measures_by_quarter(prefix: str, df: pd.DataFrame) -> Declared:
+    # The quarters of a measure add up to its "All cohorts" row of pan_dorset_measures. For the
+    # numerator and denominator the report's long table carries that sum with the total as a
+    # cell (linked to both tables), so a total withheld there is not taken as known here; the
+    # people and the not recorded add up to a total taken as known (the rule's safe side).
+    return Declared(relations=(GroupTotal(("people", "not_recorded"), ("measure",)),
+                               RowTotal(("numerator",), "denominator", rest=True)),
+                    infer_relations=False)
+
+
 def _report_layout(prefix: str, df: pd.DataFrame) -> Declared:
     quarters = [c for c in df.columns
                 if c not in ("Indicator", "Target", "Status (all cohorts)", "Notes")]
@@ -117,6 +128,7 @@ def _public(prefix: str, df: pd.DataFrame) -> Declared:
 _DECLARED: dict[str, Callable[[str, pd.DataFrame], Declared]] = {
     "performance_report_long": _report_long,
     "performance_report": _report_layout,
+    "pan_dorset_measures_by_quarter": _measures_by_quarter,
     "iom_time_to_reoffence": _iom_time,
     "table_one": _table_one,
     "case_studies": _public,

@@ -16,6 +16,7 @@ from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
     is_small,
+    is_withheld,
     secondary_around,
     suppress_counts,
     suppression_mask,
@@ -167,8 +168,10 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
     """
     out = {}
     forced: tuple[dict[str, pd.Series], dict[str, pd.Series]] = ({}, {})
+    pairs: list[tuple[int, int]] = []
     if iom is not None and time is not None:
-        forced = _custody_leavers_alike(iom, time, min_cell)
+        pairs = _custody_leaver_rows(iom, time)
+        forced = _custody_leavers_alike(iom, time, pairs, min_cell)
     if iom is not None:
         out["iom_reoffending"] = publish(iom, REOFFENDING_COUNTS, REOFFENDING_DERIVED, min_cell,
                                          sets=["cohort"], complements=REOFFENDING_COMPLEMENTS,
@@ -181,6 +184,8 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
         out["iom_time_to_reoffence"] = publish(
             time, ["released", "reoffenders"], ["median_days", "q1_days", "q3_days", "mean_days"],
             min_cell, sets=True, forced=forced[1])
+    if pairs:
+        _marked_alike(out["iom_reoffending"], out["iom_time_to_reoffence"], pairs)
     return out
 
 
@@ -189,8 +194,30 @@ def published_iom(iom: pd.DataFrame | None, change: pd.DataFrame | None,
 _SAME_COUNTS = (("offenders", "released"), ("reoffenders", "reoffenders"))
 
 
-def _custody_leavers_alike(iom: pd.DataFrame, time: pd.DataFrame, min_cell: int
-                           ) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+def _custody_leaver_rows(iom: pd.DataFrame, time: pd.DataFrame) -> list[tuple[int, int]]:
+    """The rows of the IOM custody leavers of each quarter: (row of :func:`iom_reoffending`,
+    row of :func:`iom_time_to_reoffence`)."""
+    custody = iom.index[iom["cohort"].ne("IOM cohort")]
+    by_quarter = dict(zip(iom.loc[custody, "quarter"].astype(str), custody, strict=True))
+    return [(by_quarter[q], j) for q, j in zip(time["quarter"].astype(str), time.index,
+                                                strict=True) if q in by_quarter]
+
+
+def _marked_alike(rates: pd.DataFrame, time: pd.DataFrame, pairs: list[tuple[int, int]]) -> None:
+    """Give each count hidden in both published IOM tables the same mark, in place.
+
+    Where one table reads ``"suppressed"`` (a ``"<5"`` there would pin the people who did not
+    reoffend, :func:`analysis.disclosure.unpinned_rests`) the other does too.
+    """
+    for a, b in _SAME_COUNTS:
+        for i, j in pairs:
+            if SUPPRESSED in (rates.at[i, a], time.at[j, b]) and is_withheld(
+                    pd.Series([rates.at[i, a], time.at[j, b]])).all():
+                rates.at[i, a] = time.at[j, b] = SUPPRESSED
+
+
+def _custody_leavers_alike(iom: pd.DataFrame, time: pd.DataFrame, pairs: list[tuple[int, int]],
+                           min_cell: int) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
     """The cells each IOM table must hide because the other hides the same count.
 
     The IOM custody leavers' offenders and reoffenders of each quarter are published twice (in
@@ -204,10 +231,6 @@ def _custody_leavers_alike(iom: pd.DataFrame, time: pd.DataFrame, min_cell: int
     tuple of dict
         ``forced`` for :func:`publish` of the reoffending table and of the time table.
     """
-    custody = iom.index[iom["cohort"].ne("IOM cohort")]
-    by_quarter = dict(zip(iom.loc[custody, "quarter"].astype(str), custody, strict=True))
-    pairs = [(by_quarter[q], j) for q, j in zip(time["quarter"].astype(str), time.index,
-                                                  strict=True) if q in by_quarter]
     forced_iom = {c: pd.Series(False, index=iom.index) for c, _ in _SAME_COUNTS}
     forced_time = {c: pd.Series(False, index=time.index) for _, c in _SAME_COUNTS}
     for _ in range(len(pairs) * len(_SAME_COUNTS) + 1):

@@ -28,6 +28,7 @@ from analysis.measures.performance.iom import IomIndicators
 from analysis.measures.performance.moj import QuarterlyReoffending
 from analysis.measures.performance.published import publish
 from analysis.measures.performance.report_sources import (
+    MARKED,
     count_marks,
     count_sources,
     report_sources,
@@ -213,6 +214,9 @@ def report_long(
     return out
 
 
+#: Columns of :attr:`Report.long` with the marks its tables give each count column.
+_MARK_COLUMNS = tuple(f"{col}_mark" for col in MARKED)
+
 _FORMATS = {"pct": "{:.1f}%", "count": "{:,.0f}", "per_100000": "{:.0f}", "per_1000": "{:.2f}",
             "ratio": "{:.2f}", "days": "{:.0f}", "change_pct": "{:+.0f}%"}
 
@@ -303,7 +307,8 @@ class Report:
     ----------
     long : DataFrame
         :func:`report_long` (exact values), with ``withheld``: True where the published table
-        the value is quoted from withholds it (:mod:`.report_sources`).
+        the value is quoted from withholds it, and ``numerator_mark``, ``denominator_mark``: the
+        marks that table gives the counts (:mod:`.report_sources`).
     layout : DataFrame
         :func:`report_layout` (text cells, small counts suppressed).
     min_cell : int
@@ -317,7 +322,7 @@ class Report:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables to publish, by name: the layout, and the long table under the small-count
         rule, withholding what the tables it quotes withhold."""
-        exact = self.long.drop(columns=["withheld", "count_mark"], errors="ignore")
+        exact = self.long.drop(columns=["withheld", *_MARK_COLUMNS], errors="ignore")
         long = publish(exact, ["numerator", "denominator"], ["value", "ci_low", "ci_high"],
                        self.min_cell, sets=["indicator"], complements={"numerator": "denominator"})
         if "withheld" in self.long and self.long["withheld"].any():
@@ -326,10 +331,11 @@ class Report:
                                     exact["indicator"], self.min_cell)
             long = suppress_where(long, ["value", "ci_low", "ci_high", "numerator", "denominator"],
                                   hidden & ~before)
-        if "count_mark" in self.long:
+        for col, mark in zip(MARKED, _MARK_COLUMNS, strict=True):
             # a count its table marks "suppressed" is not bounded here by a "<5"
-            marked = self.long["count_mark"].eq(SUPPRESSED) & is_withheld(long["numerator"])
-            long["numerator"] = long["numerator"].where(~marked, SUPPRESSED)
+            if mark in self.long:
+                marked = self.long[mark].eq(SUPPRESSED) & is_withheld(long[col])
+                long[col] = long[col].where(~marked, SUPPRESSED)
         return {"performance_report": self.layout, "performance_report_long": long}
 
 
@@ -375,5 +381,7 @@ def performance_report(
         iom=iom.rates if iom else None, iom_change=iom.change if iom else None,
         iom_time=iom.time if iom else None, context=context)
     long["withheld"] = withheld(long, report_sources(measures, reoffending, rates, iom))
-    long["count_mark"] = count_marks(long, count_sources(rates, iom))
+    marks = count_marks(long, count_sources(measures, reoffending, rates, iom))
+    for col, mark in zip(MARKED, _MARK_COLUMNS, strict=True):
+        long[mark] = marks[col]
     return Report(long, report_layout(long, min_cell, quarters), min_cell)

@@ -22,8 +22,8 @@ from analysis.measures.performance.iom import IomIndicators
 from analysis.measures.performance.moj import QuarterlyReoffending
 from analysis.measures.performance.youth_justice import YouthJustice
 
-__all__ = ["Source", "report_sources", "withheld", "with_secondary", "count_sources",
-           "count_marks"]
+__all__ = ["Source", "CountSource", "report_sources", "withheld", "with_secondary",
+           "count_sources", "count_marks"]
 
 #: One indicator's published rows (with a ``quarter`` column) and the column of its value.
 Source = tuple[str, pd.DataFrame, str]
@@ -51,32 +51,65 @@ def _youth(youth: YouthJustice) -> list[Source]:
             ("custody_rate", custody, "rate_per_1000")]
 
 
-def count_sources(youth: YouthJustice | None, iom: IomIndicators | None = None) -> list[Source]:
-    """The published count each indicator's ``numerator`` is, where it is one: the rolling
-    indicators' "All areas" counts and the IOM reoffenders."""
-    out: list[Source] = []
+#: One indicator's published rows and, for each count column of the report, the table's
+#: column that holds the same count.
+CountSource = tuple[str, pd.DataFrame, dict[str, str]]
+#: The report's count columns whose marks follow their tables'.
+MARKED = ("numerator", "denominator")
+
+
+def count_sources(measures: PanDorset | None = None,
+                  reoffending: QuarterlyReoffending | None = None,
+                  youth: YouthJustice | None = None,
+                  iom: IomIndicators | None = None) -> list[CountSource]:
+    """The published counts each indicator's ``numerator`` and ``denominator`` are: the six
+    measures' counts, the reoffenders and offenders of the quarterly cohorts and of the IOM
+    cohorts, and the rolling indicators' "All areas" counts."""
+    out: list[CountSource] = []
+    if measures is not None:
+        both = pd.concat([measures.by_quarter_published, measures.published], ignore_index=True)
+        out += [(key, both[both["measure"] == key], {c: c for c in MARKED})
+                for key in both["measure"].unique()]
+    if reoffending is not None and reoffending.by_group:
+        pub = reoffending.published
+        child, adult = pub[pub["cohort_group"] == CHILD], pub[pub["cohort_group"] == ADULT]
+        per_reoffender = {c: "reoffenders" for c in MARKED}
+        out += [("child_frequency", child, per_reoffender),
+                ("adult_frequency", adult, per_reoffender),
+                ("adult_reoffending", adult,
+                 {"numerator": "reoffenders", "denominator": "offenders"})]
     if youth is not None:
         fte = youth.fte_published[youth.fte_published["area"] == ALL_AREAS]
         custody = youth.custody_published[youth.custody_published["area"] == ALL_AREAS]
-        out += [("fte_count", fte, "fte_quarter"), ("fte_rate", fte, "fte_12m"),
-                ("custody_rate", custody, "custody_12m")]
+        out += [("fte_count", fte, {"numerator": "fte_quarter"}),
+                ("fte_rate", fte, {"numerator": "fte_12m"}),
+                ("custody_rate", custody, {"numerator": "custody_12m"})]
     rates = iom.published.get("iom_reoffending") if iom is not None else None
     if rates is not None:
-        out += [("iom_reoffending", rates[rates["cohort"] == "IOM cohort"], "reoffenders"),
-                ("iom_custody_reoffending", rates[rates["cohort"] != "IOM cohort"], "reoffenders")]
+        people = {"numerator": "reoffenders", "denominator": "offenders"}
+        out += [("iom_reoffending", rates[rates["cohort"] == "IOM cohort"], people),
+                ("iom_custody_reoffending", rates[rates["cohort"] != "IOM cohort"], people)]
     return out
 
 
-def count_marks(long: pd.DataFrame, sources: Iterable[Source]) -> pd.Series:
-    """The mark (``"<5"`` or ``"suppressed"``) of the published count a report row's numerator
-    is, where that table withholds it; ``""`` elsewhere. The report prints the same mark, so it
-    says no more about the count than its table does."""
-    out = pd.Series("", index=long.index, dtype=object)
-    for key, table, count in sources:
-        marks = {q: str(v) for q, v, h in zip(table["quarter"].astype(str), table[count],
-                                             is_withheld(table[count]), strict=True) if h}
+def count_marks(long: pd.DataFrame, sources: Iterable[CountSource]) -> pd.DataFrame:
+    """The mark (``"<5"`` or ``"suppressed"``) of the published count each of a report row's
+    ``numerator`` and ``denominator`` is, where that table withholds it; ``""`` elsewhere. The
+    report prints the same mark, so it says no more about the count than its table does (a
+    ``"<5"`` beside a total its table shows may pin the people not in the count).
+
+    Returns
+    -------
+    DataFrame
+        ``numerator`` and ``denominator`` marks, aligned with ``long``.
+    """
+    out = pd.DataFrame("", index=long.index, columns=list(MARKED), dtype=object)
+    for key, table, columns in sources:
         rows = long["indicator"].eq(key)
-        out.loc[rows] = [marks.get(q, "") for q in long.loc[rows, "quarter"].astype(str)]
+        for col, count in columns.items():
+            marks = {q: str(v) for q, v, h in zip(table["quarter"].astype(str), table[count],
+                                                 is_withheld(table[count]), strict=True) if h}
+            out.loc[rows, col] = [marks.get(q, "") for q in long.loc[rows, "quarter"].astype(str)]
     return out
 
 
