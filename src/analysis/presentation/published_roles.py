@@ -91,6 +91,9 @@ def _measures_by_quarter(prefix: str, df: pd.DataFrame) -> Declared:
     # numerator and denominator the report's long table carries that sum with the total as a
     # cell (linked to both tables), so a total withheld there is not taken as known here; the
     # people and the not recorded add up to a total taken as known (the rule's safe side).
+    # Survival-form data have no quarters: the table is empty and holds no sum.
+    if df.empty:
+        return Declared(infer_relations=False)
     return Declared(relations=(GroupTotal(("people", "not_recorded"), ("measure",)),
                                RowTotal(("numerator",), "denominator", rest=True)),
                     infer_relations=False)
