@@ -341,3 +341,30 @@ def test_small_marks_a_shown_total_would_pin_read_suppressed(counts: list[int],
     marks = published.loc[small, "n"].tolist()
     assert marks == (["suppressed"] * len(small) if unpinned else ["<5"] * len(small))
     assert published["n"].iloc[-1] == sum(counts)   # the total stays shown
+
+
+def test_no_status_is_published_beside_a_hidden_rate() -> None:
+    # 8 of 10 adults in work at six weeks in each quarter: the 2 without are hidden, and so is
+    # the rate, whose Red/Amber/Green status would say on which side of the target it lies
+    people = _custody_cohort()
+    adults = people["person_id"].str.startswith("A")
+    people.loc[adults, "employed_6w"] = [1 if int(p[2:]) < 8 else 0
+                                         for p in people.loc[adults, "person_id"]]
+    extract = pd.Timestamp("2024-12-31")
+    frame = pf.performance_frame(people, None, extract, 12, 6, 4, "custody_release")
+    targets = pf.pan_dorset_targets(seed_figures())
+    measures = pf.pan_dorset(frame, targets, extract, min_cell=5)
+    population = pd.DataFrame({"area": ["North", "North"], "year": [2022, 2023],
+                               "population_10_17": [71_500, 72_000]})
+    report = pf.performance_report(measures, pf.quarterly_reoffending(frame, 5),
+                                   pf.youth_justice(frame, population, 5), None, {}, min_cell=5)
+    tables = {**measures.tables(), **report.tables()}
+    checked = 0
+    for name, value in (("pan_dorset_measures", "value_pct"),
+                        ("pan_dorset_measures_by_quarter", "value_pct"),
+                        ("performance_report_long", "value")):
+        table = tables[name]
+        hidden = dc.is_withheld(table[value]) & table["status"].fillna("").ne("")
+        assert (table.loc[hidden, "status"] == "Not rated").all(), name
+        checked += int(hidden.sum())
+    assert checked >= 3

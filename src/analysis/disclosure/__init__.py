@@ -26,6 +26,8 @@ notebooks and the report, values drawn in figures):
    A group's mean of a 0/1 variable, beside the group's size, gives a count: it is suppressed
    where that count, or the people without, is small
    (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
+   A performance measure's Red/Amber/Green status beside a hidden rate reads "Not rated": it
+   would tell on which side of the target the rate lies.
 4. **Secondary suppression.** Where cells add up to a total that is published or can be worked
    out (the levels of one variable, the groups of a by-group table), a single suppressed cell
    could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.contingency_tables import Table
 
-from analysis.disclosure import is_shown, is_small
+from analysis.disclosure import is_shown, is_small, is_withheld
 from analysis.measures.performance.frame import ADULT, ALL, CHILD
 from analysis.measures.performance.published import publish
 from analysis.measures.performance.targets import PAN_DORSET_MEASURES, Measure
@@ -299,8 +299,12 @@ class PanDorset:
 
 
 def _published_measures(table: pd.DataFrame, min_cell: int, sets: Sequence[str] | None = None) -> pd.DataFrame:
-    return publish(table, list(MEASURE_COUNTS), MEASURE_DERIVED, min_cell, sets=sets,
-                   complements=MEASURE_COMPLEMENTS)
+    """:func:`publish` for the measures; a measure whose rate is hidden is Not rated, since its
+    status would tell on which side of the target the hidden rate lies."""
+    out = publish(table, list(MEASURE_COUNTS), MEASURE_DERIVED, min_cell, sets=sets,
+                  complements=MEASURE_COMPLEMENTS)
+    out["status"] = out["status"].where(~is_withheld(out["value_pct"]), NOT_RATED)
+    return out
 
 
 def pan_dorset(

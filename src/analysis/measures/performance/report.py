@@ -336,6 +336,9 @@ class Report:
             if mark in self.long:
                 marked = self.long[mark].eq(SUPPRESSED) & is_withheld(long[col])
                 long[col] = long[col].where(~marked, SUPPRESSED)
+        # a status beside a hidden value would tell on which side of the target it lies
+        rated = long["status"].fillna("").ne("")
+        long["status"] = long["status"].where(~(rated & is_withheld(long["value"])), NOT_RATED)
         return {"performance_report": self.layout, "performance_report_long": long}
 
 
