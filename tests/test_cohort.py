@@ -151,3 +151,20 @@ def test_table_one_display_applies_secondary_suppression() -> None:
     # the overall count of children (published by cohort group) less 25 would give the 3
     assert shown["T"].tolist() == ["31.0 (6.0)", "suppressed", "suppressed"]
     assert shown["SMD"].tolist() == [0.1, "suppressed", "suppressed"]
+
+
+def test_measures_join_in_any_order_and_leave_the_unmeasured_empty() -> None:
+    from analysis.measures.cohort import _join_measures
+
+    people = pd.DataFrame({"person_id": ["a", "b", "c"], "age": [20.0, 30.0, 40.0]})
+    measures = pd.DataFrame({"person_id": ["a", "b", "c"], "reoffended": [1, 0, 1],
+                             "time_days": [10, 365, 40], "exit_reason": ["x", None, None]})
+    aligned = _join_measures(people.copy(), measures)
+    assert aligned.columns.tolist() == ["person_id", "age", "reoffended", "time"]
+    assert aligned["time"].tolist() == [10, 365, 40] and aligned["reoffended"].dtype == np.int64
+    shuffled = _join_measures(people.copy(), measures.iloc[[2, 0, 1]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(shuffled, aligned)
+    partial = _join_measures(people.copy(), measures.iloc[[2, 0]])
+    assert partial["time"].tolist()[:1] == [10] and np.isnan(partial["time"].iloc[1])
+    clash = _join_measures(people.assign(reoffended=0), measures)
+    assert clash.columns.tolist() == ["person_id", "age", "reoffended_x", "reoffended_y", "time"]

@@ -218,3 +218,30 @@ def test_cohort_same_on_either_engine(root: Path) -> None:
         chosen = params.model_copy(update={"data": params.data.model_copy(update={"engine": engine})})
         frames[engine] = build_cohort(chosen, data).frame
     pd.testing.assert_frame_equal(frames["duckdb"], frames["pandas"])
+
+
+def test_auto_engine_derives_from_the_tables_in_memory(root: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``auto`` reads the files again only when the offences table is not held in memory."""
+    from dataclasses import replace
+
+    from analysis.measures import cohort
+
+    params = load_params(root / "params/fast.yaml")
+    data = load_data(params)
+    monkeypatch.setattr(reoffending_sql, "DUCKDB_MIN_OFFENCE_ROWS", 1)  # auto chooses DuckDB
+    read: list[str] = []
+
+    def from_files(p: RunParams) -> pd.DataFrame:
+        read.append(p.data.engine)
+        return derive_measures_sql(p)
+
+    monkeypatch.setattr(cohort, "derive_measures_sql", from_files)
+    in_memory = build_cohort(params, data).frame
+    assert read == []
+    duck = params.model_copy(update={"data": params.data.model_copy(update={"engine": "duckdb"})})
+    pd.testing.assert_frame_equal(build_cohort(duck, data).frame, in_memory)
+    assert read == ["duckdb"]
+    on_disk = build_cohort(params, replace(data, offences=None)).frame
+    assert read == ["duckdb", "auto"]
+    pd.testing.assert_frame_equal(on_disk, in_memory)

@@ -14,11 +14,15 @@ printed with ``sprintf("%.12g")``:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from analysis.models import survival as sv
+from analysis.models.effects import outcome_models
 from analysis.models.effects.common import treatment_design
 from analysis.models.effects.outcome_models import count_models, negative_binomial
 
@@ -85,6 +89,68 @@ def test_negative_binomial_every_coefficient_equals_glm_nb(rossi: pd.DataFrame) 
     for name, value in NB_COEF.items():
         assert fit.params[name] == pytest.approx(value, abs=TOL), name
     assert 1 / fit.params.iloc[-1] == pytest.approx(NB_THETA, abs=TOL)
+
+
+def _counts(alpha: float, seed: int = 5, n: int = 3000) -> tuple[pd.Series, pd.DataFrame]:
+    """NB2 counts with dispersion ``alpha`` (Poisson counts when 0) and their design."""
+    rng = np.random.default_rng(seed)
+    x, t = rng.normal(size=n), rng.binomial(1, 0.4, n)
+    mu = np.exp(0.2 + 0.5 * x + np.log(0.7) * t)
+    if alpha > 0:
+        mu = mu * rng.gamma(1 / alpha, alpha, n)
+    X = sm.add_constant(pd.DataFrame({"treated": t.astype(float), "x": x}))
+    return pd.Series(rng.poisson(mu), dtype=float), X
+
+
+def _bfgs_then_newton(y: pd.Series, X: pd.DataFrame, start: np.ndarray):
+    """The BFGS fit polished by Newton's method, kept when that converges higher, by hand."""
+    model = sm.NegativeBinomial(y, X, loglike_method="nb2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = model.fit(start_params=start, disp=0, maxiter=200, method="bfgs", cov_type="HC1")
+        polished = model.fit(start_params=first.params.to_numpy(), disp=0, maxiter=100,
+                             method="newton", tol=1e-12, cov_type="HC1")
+    return polished if polished.mle_retvals["converged"] and polished.llf >= first.llf else first
+
+
+def _poisson_start(y: pd.Series, X: pd.DataFrame) -> np.ndarray:
+    return np.append(sm.GLM(y, X, family=sm.families.Poisson()).fit().params.to_numpy(), 0.5)
+
+
+def test_negative_binomial_newton_from_the_poisson_fit_equals_bfgs_then_newton() -> None:
+    y, X = _counts(alpha=1.5)
+    start = _poisson_start(y, X)
+    fit = negative_binomial(y, X, start, {"cov_type": "HC1"})
+    assert fit.mle_settings["optimizer"] == "newton"
+    assert fit.mle_retvals["iterations"] <= 8 < outcome_models.NEWTON_FIRST_MAXITER
+    ref = _bfgs_then_newton(y, X, start)
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-10)
+    np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-8)
+    assert fit.llf == pytest.approx(ref.llf, rel=1e-13)
+
+
+def test_negative_binomial_falls_back_to_bfgs_when_newton_leaves_alpha_positive() -> None:
+    # Poisson counts: Newton's method from the moment estimate steps to alpha < 0
+    y, X = _counts(alpha=0.0)
+    start = _poisson_start(y, X)
+    fit = negative_binomial(y, X, start, {"cov_type": "HC1"})
+    ref = _bfgs_then_newton(y, X, start)
+    np.testing.assert_array_equal(fit.params, ref.params)
+    np.testing.assert_array_equal(fit.bse, ref.bse)
+    assert fit.mle_settings["optimizer"] == "bfgs"  # Newton's polish diverges here too
+    assert 0 < fit.params.iloc[-1] < 1e-4
+
+
+def test_a_newton_fit_counts_only_at_a_maximum() -> None:
+    y, X = _counts(alpha=1.5)
+    model = sm.NegativeBinomial(y, X, loglike_method="nb2")
+    good = model.fit(start_params=np.append(np.zeros(3), 1.0), disp=0, method="newton",
+                     tol=1e-12)
+    assert outcome_models._at_maximum(good)
+    assert not outcome_models._at_maximum(None)
+    short = model.fit(start_params=np.append(np.zeros(3), 1.0), disp=0, method="newton",
+                      maxiter=1)
+    assert not outcome_models._at_maximum(short)
 
 
 @pytest.mark.parametrize("distribution", sorted(SURVREG))

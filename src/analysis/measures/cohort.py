@@ -101,11 +101,13 @@ def age_band(age: pd.Series) -> pd.Series:
 
 
 def _add_common(frame: pd.DataFrame, treated: pd.Series, labels: dict[int, str]) -> pd.DataFrame:
-    frame = frame.assign(treated=treated.astype(int).to_numpy())
+    """Add ``treated``, ``group``, ``age_band`` and ``cohort_group`` to ``frame`` in place."""
+    frame["treated"] = treated.astype(int).to_numpy()
     frame["group"] = frame["treated"].map(labels)
     if "age" in frame:
-        frame["age_band"] = age_band(frame["age"].astype(float))
-        frame["cohort_group"] = np.where(frame["age"].astype(float) < 18, "Child (10-17)", "Adult (18+)")
+        age = frame["age"].astype(float)
+        frame["age_band"] = age_band(age)
+        frame["cohort_group"] = np.where(age < 18, "Child (10-17)", "Adult (18+)")
     return frame
 
 
@@ -122,26 +124,60 @@ def _flow_rows(steps: list[tuple[str, int, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
-    d, m = params.data, params.measures
-    assert data.people is not None, "records-form data have a people table"
-    people = data.people.copy()
+def _with_age(people: pd.DataFrame) -> None:
+    """Fill ``age`` (years at cohort start) from the date of birth where it is missing, in place."""
     if "age" not in people or people["age"].isna().any():
         derived = age_at(people["cohort_start"], people["date_of_birth"])
         people["age"] = people["age"].fillna(derived) if "age" in people else derived
+
+
+def _measures(params: RunParams, data: ValidatedData, in_cohort: pd.DataFrame) -> pd.DataFrame:
+    """The per-person measures of the people in the cohort (:func:`derive_measures`' columns).
+
+    DuckDB reads the files again when ``data.engine`` is ``duckdb``, or when ``auto`` chooses
+    it (:func:`choose_engine`) and the offences table is not held in memory; otherwise the
+    measures come from the validated tables already in memory, which is many times faster
+    than reading the files again and gives the same values.
+    """
+    m = params.measures
+    engine = choose_engine(params, data.rows_read["offences"])
+    if engine == "duckdb" and (params.data.engine == "duckdb" or data.offences is None):
+        return derive_measures_sql(params)
+    return derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
+
+
+def _join_measures(in_cohort: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The people in the cohort with their measures (``time_days`` named ``time``).
+
+    The measures come one row per person in the people's order; their columns are then added
+    to ``in_cohort`` in place. Otherwise, or when a name is taken, the two are merged on
+    ``person_id``.
+    """
+    measures = measures.drop(columns=["exit_reason"], errors="ignore")
+    added = [c for c in measures.columns if c != "person_id"]
+    names = ["time" if c == "time_days" else c for c in added]
+    aligned = (len(measures) == len(in_cohort)
+               and not set(names) & set(in_cohort.columns)
+               and bool((measures["person_id"].to_numpy() == in_cohort["person_id"].to_numpy()).all()))
+    if not aligned:
+        frame = in_cohort.merge(measures, on="person_id", how="left", validate="one_to_one")
+        return frame.rename(columns={"time_days": "time"})
+    for column, name in zip(added, names, strict=True):
+        in_cohort[name] = measures[column].to_numpy()
+    return in_cohort
+
+
+def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
+    d, m = params.data, params.measures
+    assert data.people is not None, "records-form data have a people table"
+    people = data.people
     eligible = is_eligible(
         people["cohort_start"], pd.Timestamp(d.extract_date), m.follow_up_months, m.waiting_months
     )
-    in_cohort = people.loc[eligible.to_numpy()].reset_index(drop=True)
-    if choose_engine(params, data.rows_read["offences"]) == "duckdb":
-        measures = derive_measures_sql(params)
-    else:
-        measures = derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
-    frame = in_cohort.merge(
-        measures.drop(columns=["exit_reason"], errors="ignore"), on="person_id", how="left",
-        validate="one_to_one",
-    )
-    frame = frame.rename(columns={"time_days": "time"})
+    in_cohort = people.take(np.flatnonzero(eligible.to_numpy()))  # a copy of the people kept
+    in_cohort.index = pd.RangeIndex(len(in_cohort))
+    _with_age(in_cohort)
+    frame = _join_measures(in_cohort, _measures(params, data, in_cohort))
     frame = _add_common(frame, frame[d.treatment_flag()], d.treatment_labels)
     flow = _flow_rows([
         ("People read", data.rows_read["people"], ""),

@@ -18,8 +18,8 @@ from scipy.special import expit
 from analysis.models.effects.common import cov_kwargs, se_type, treatment_design, z_value
 from analysis.models.requirements import require_outcome_varies
 
-__all__ = ["count_models", "logistic_adjusted", "negative_binomial", "overdispersion_table",
-           "overdispersion_test"]
+__all__ = ["NEWTON_FIRST_MAXITER", "count_models", "logistic_adjusted", "negative_binomial",
+           "overdispersion_table", "overdispersion_test"]
 
 
 def logistic_adjusted(
@@ -101,14 +101,45 @@ def overdispersion_test(y: np.ndarray, mu: np.ndarray) -> dict[str, float]:
             "dispersion": float(np.mean((y - mu) ** 2 / mu))}
 
 
+#: Newton iterations tried from the start values before BFGS is used (see :func:`negative_binomial`).
+NEWTON_FIRST_MAXITER = 25
+
+
+def _at_maximum(fit: Any) -> bool:
+    """Whether a Newton fit converged to a maximum of the NB2 likelihood with ``alpha > 0``."""
+    if fit is None or not fit.mle_retvals["converged"]:
+        return False
+    params = fit.params.to_numpy()
+    if not (np.all(np.isfinite(params)) and np.isfinite(fit.llf) and params[-1] > 0):
+        return False
+    # Newton minimises minus the mean log-likelihood: positive definite there at a maximum
+    hessian = np.asarray(fit.mle_retvals["Hessian"])
+    return bool(np.all(np.isfinite(hessian)) and np.linalg.eigvalsh(hessian).min() > 0)
+
+
+def _newton_from(model: Any, start: np.ndarray, cov: Mapping[str, Any]) -> Any:
+    """Newton's method from ``start`` (``None`` when its covariance cannot be computed)."""
+    try:
+        with np.errstate(all="ignore"):
+            return model.fit(start_params=start, disp=0, maxiter=NEWTON_FIRST_MAXITER,
+                             method="newton", tol=1e-12, **cov)
+    except np.linalg.LinAlgError:
+        return None
+
+
 def negative_binomial(y: pd.Series, X: pd.DataFrame, start: np.ndarray,
                       cov: Mapping[str, Any]) -> Any:
-    """Maximum likelihood NB2 regression: BFGS from ``start``, then Newton steps to the optimum.
+    """Maximum likelihood NB2 regression: Newton's method, or BFGS and then Newton's method.
 
-    BFGS finds the optimum's neighbourhood from any reasonable start; Newton's method, with
-    the exact Hessian, then converges quadratically, so the coefficients and the dispersion
-    match R's ``MASS::glm.nb`` (``theta = 1 / alpha``) to 1e-6 or better. When the Newton
-    steps do not converge, or end at a lower likelihood, the BFGS fit is kept.
+    First, Newton's method with the exact Hessian from the start coefficients and the moment
+    estimate of ``alpha`` at them (the Cameron-Trivedi slope of :func:`overdispersion_test`,
+    at least 0.05): from the Poisson coefficients it converges quadratically in a few
+    iterations. Its fit is kept when it converges within :data:`NEWTON_FIRST_MAXITER`
+    iterations to a maximum (finite likelihood, ``alpha > 0``, negative definite Hessian).
+    Otherwise BFGS finds the optimum's neighbourhood from ``start`` (any reasonable start)
+    and Newton steps polish it; when those do not converge, or end at a lower likelihood, the
+    BFGS fit is kept. Either way the coefficients and the dispersion match R's
+    ``MASS::glm.nb`` (``theta = 1 / alpha``) to 1e-6 or better.
 
     Parameters
     ----------
@@ -117,7 +148,7 @@ def negative_binomial(y: pd.Series, X: pd.DataFrame, start: np.ndarray,
     X : DataFrame
         Design with a constant.
     start : ndarray
-        Start values: the coefficients, then ``alpha``.
+        Start values: the coefficients, then ``alpha`` (used by BFGS).
     cov : mapping
         Covariance options of statsmodels' ``fit`` (:func:`cov_kwargs`).
 
@@ -126,12 +157,21 @@ def negative_binomial(y: pd.Series, X: pd.DataFrame, start: np.ndarray,
     statsmodels NegativeBinomialResults
     """
     model = sm.NegativeBinomial(y, X, loglike_method="nb2")
-    first = model.fit(start_params=start, disp=0, maxiter=200, method="bfgs", **cov)
+    beta = np.asarray(start[:-1], dtype=float)
+    with np.errstate(all="ignore"):
+        mu = np.exp(X.to_numpy(dtype=float) @ beta)
+        moment = overdispersion_test(y.to_numpy(), mu)["alpha"]
+    direct = _newton_from(model, np.append(beta, max(moment, 0.05)), cov)
+    if _at_maximum(direct):
+        return direct
+    bfgs: dict[str, Any] = {"start_params": start, "disp": 0, "maxiter": 200, "method": "bfgs"}
+    # This BFGS fit is a start for Newton's method: its covariance is computed only if it is kept
+    first = model.fit(**bfgs, skip_hessian=True)
     polished = model.fit(start_params=first.params.to_numpy(), disp=0, maxiter=100,
                          method="newton", tol=1e-12, **cov)
     if polished.mle_retvals["converged"] and polished.llf >= first.llf:
         return polished
-    return first
+    return model.fit(**bfgs, **cov)
 
 
 def count_models(
@@ -162,9 +202,9 @@ def count_models(
     z = z_value(alpha)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # the robust covariance leaves the estimates, fitted values and likelihood as they are
         pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(**kw)
-        pois_ml = sm.GLM(y, X, family=sm.families.Poisson()).fit()
-        nb = negative_binomial(y, X, np.append(pois_ml.params.to_numpy(), 0.5), kw)
+        nb = negative_binomial(y, X, np.append(pois.params.to_numpy(), 0.5), kw)
     rows = []
     for name, res, a in (("Poisson", pois, np.nan),
                          ("negative binomial", nb, float(nb.params.iloc[-1]))):
@@ -174,8 +214,8 @@ def count_models(
                      "p_value": 2 * stats.norm.sf(abs(b / s)), "nb_alpha": a,
                      "log_likelihood": float(res.llf), "aic": float(res.aic)})
     table = pd.DataFrame(rows).assign(se_type=se_type(cluster_col), n=len(frame))
-    ct = overdispersion_test(y.to_numpy(), pois_ml.fittedvalues.to_numpy())
-    lr = max(0.0, 2 * (float(nb.llf) - float(pois_ml.llf)))
+    ct = overdispersion_test(y.to_numpy(), pois.fittedvalues.to_numpy())
+    lr = max(0.0, 2 * (float(nb.llf) - float(pois.llf)))
     lr_p = 0.5 * stats.chi2.sf(lr, 1)
     preferred = "negative binomial" if min(ct["p_value"], lr_p) < alpha else "Poisson"
     return table, {"cameron_trivedi": ct, "lr_alpha": {"statistic": lr, "p_value": lr_p},
