@@ -82,7 +82,13 @@ policy of a run (threshold and rounding) is set once, from its parameters, by
 
 from __future__ import annotations
 
-from analysis.disclosure.marks import unpinned_marks, unpinned_rests
+from analysis.disclosure.marks import (
+    least_counts,
+    pinned_totals,
+    set_floors,
+    unpinned_marks,
+    unpinned_rests,
+)
 from analysis.disclosure.policy import (
     SUPPRESSED,
     Policy,
@@ -118,4 +124,4 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
            "is_withheld", "unpinned_marks", "unpinned_rests", "smallest_publishable_cohort",
-           "too_small_to_publish"]
+           "too_small_to_publish", "least_counts", "pinned_totals", "set_floors"]
