@@ -59,13 +59,14 @@ def set_floors(marks: pd.Series, sets: pd.Series, totals: pd.Series,
 
 def pinned_totals(exact: pd.Series, marks: pd.Series, floors: pd.Series, sets: pd.Series,
                   totals: pd.Series, min_cell: int = 5) -> pd.Series:
-    """True on each shown total whose hidden parts it would pin, nearly or wholly.
+    """True on each shown total that would pin its hidden parts.
 
     The hidden parts of a set hold the total minus its shown parts, ``R``; each is at least its
-    floor (:func:`set_floors`), ``F`` in all. Where ``R - F`` is below ``min_cell``, the people
-    beyond the floors are a count of 0 to ``min_cell - 1`` that, with any bound from another
-    table (a rolling window, the areas of a quarter), could be placed in one part: the total is
-    hidden instead (it reads ``"suppressed"``). Sets with no hidden part are left alone.
+    floor (:func:`set_floors`), ``F`` in all. Where ``R <= F`` every hidden part is at its floor
+    (six first-time entrants in five ``"<5"`` quarters, one of them of two ``"<5"`` areas), and
+    where no hidden part reads ``"suppressed"`` and ``R >= (min_cell - 1) * k`` for ``k`` hidden
+    parts every one is ``min_cell - 1``: the total is hidden instead (it reads
+    ``"suppressed"``). Sets with no hidden part are left alone.
 
     Parameters
     ----------
@@ -95,7 +96,9 @@ def pinned_totals(exact: pd.Series, marks: pd.Series, floors: pd.Series, sets: p
         if not hidden:
             continue
         rest = values[total[0]] - sum(values[r] for r in rows if not totals[r] and r not in hidden)
-        out[total[0]] = bool(rest - floors[hidden].sum() < min_cell)
+        small = all(marks[r] == f"<{min_cell}" for r in hidden)
+        out[total[0]] = bool(rest <= floors[hidden].sum()
+                             or (small and rest >= (min_cell - 1) * len(hidden)))
     return out
 
 

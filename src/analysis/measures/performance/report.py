@@ -296,6 +296,7 @@ def report_layout(
         # A status read from a suppressed value is not shown either.
         row["Status (all cohorts)"] = ("" if not len(overall)
                                        else NOT_RATED if suppressed[overall.index[0]]
+                                       and overall["status"].iloc[0]
                                        else overall["status"].iloc[0])
         row["Notes"] = sub["notes"].iloc[0] if len(sub) else ind.note
         rows.append(row)

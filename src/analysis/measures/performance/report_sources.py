@@ -193,7 +193,7 @@ def pinned_count_totals(long: pd.DataFrame, youth: YouthJustice | None,
     The report adds up the quarters of all areas to a total the first-time entrants' table does
     not publish. Each hidden quarter is at least what its own mark and its areas' marks say
     (:func:`analysis.disclosure.set_floors`: two ``"<5"`` areas make it 2 or more); where the
-    total leaves fewer than ``min_cell`` people beyond those floors it is withheld
+    total would pin them (every one at its floor, or every one 4) it is withheld
     (:func:`analysis.disclosure.pinned_totals`).
 
     Parameters
