@@ -118,10 +118,16 @@ def two_hundred_people(people: pd.DataFrame, offences: pd.DataFrame) -> Frames:
     return measurable_people(people, offences, 200)
 
 
+def hundred_people(people: pd.DataFrame, offences: pd.DataFrame) -> Frames:
+    """A partnership's cohort of 100 measurable people, half of them on IOM: most quarters of
+    each measure hold fewer than 5 people, and the first-time entrants are a handful."""
+    return measurable_people(people, offences, 100)
+
+
 CASES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], Frames]] = {
     f.__name__: f for f in (five_people, nobody_reoffends, no_offences, everybody_reoffends,
                             few_treated, subgroup_without_treated, empty_area_and_quarter,
-                            needs_blank, two_hundred_people)
+                            needs_blank, two_hundred_people, hundred_people)
 }
 
 

@@ -31,7 +31,8 @@ notebooks and the report, values drawn in figures):
 4. **Secondary suppression.** Where cells add up to a total that is published or can be worked
    out (the levels of one variable, the groups of a by-group table), a single suppressed cell
    could be recovered by subtraction. So when exactly one cell of such a set is suppressed, the
-   smallest other non-zero cell of the set is suppressed too (with its derived values). Sets
+   smallest other non-zero cell of the set is suppressed too (with its derived values); where
+   every other cell of the set is 0, a zero is hidden instead (it reads ``"suppressed"``). Sets
    run down a column (the groups of a table, the quarters of an "All cohorts" row) and, where
    the counts of a row add up to a known total, across the row; both are applied until neither
    adds a cell. A rolling 12-month count whose window holds a suppressed quarter is suppressed
@@ -46,7 +47,17 @@ notebooks and the report, values drawn in figures):
    of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`); so does a
    ``"<5"`` count beside its shown total of ``min_cell`` (5 offenders, ``"<5"`` reoffenders:
    1 to 4 did not reoffend), in every table that publishes that count
-   (:func:`unpinned_rests`). Cells not printed but given by
+   (:func:`unpinned_rests`), and so does a ``"<5"`` count whose parts, marked too, make it at
+   least so large that the rest of its shown total is 1 to 4 (7 children, ``"<5"`` of them
+   reoffending in all, three ``"<5"`` quarters: 3 or 4 did not; ``floors`` of
+   :func:`unpinned_rests`, :func:`set_floors`). A shown total that would leave every hidden part
+   at the least its marks and its parts' marks allow (six first-time entrants in five ``"<5"``
+   quarters, one of them of two ``"<5"`` areas), or every one at ``min_cell - 1``, reads
+   ``"suppressed"`` itself (:func:`pinned_totals`;
+   :func:`analysis.measures.performance.report_sources.pinned_count_totals`). A group mean is
+   judged on the people its row was estimated on (``samples`` of
+   :func:`analysis.models.effects.published_means`), and a headline records a group's risk as
+   its published table shows it. Cells not printed but given by
    subtraction count as cells of the set: in tables of shares (a Table 1, needs prevalence) the
    people without a flag and the people without a value (:func:`share_masks`); in survival
    tables the people neither reoffending nor completing a period, whose count is not printed
@@ -82,7 +93,13 @@ policy of a run (threshold and rounding) is set once, from its parameters, by
 
 from __future__ import annotations
 
-from analysis.disclosure.marks import unpinned_marks, unpinned_rests
+from analysis.disclosure.marks import (
+    least_counts,
+    pinned_totals,
+    set_floors,
+    unpinned_marks,
+    unpinned_rests,
+)
 from analysis.disclosure.policy import (
     SUPPRESSED,
     Policy,
@@ -118,4 +135,4 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
            "is_withheld", "unpinned_marks", "unpinned_rests", "smallest_publishable_cohort",
-           "too_small_to_publish"]
+           "too_small_to_publish", "least_counts", "pinned_totals", "set_floors"]

@@ -53,7 +53,7 @@ def set_policy(min_cell: int = 5, rounding: int | None = None) -> Policy:
 
 def is_withheld(published: pd.Series) -> pd.Series:
     """True where a published column reads a suppression mark (``"<5"`` or ``"suppressed"``)."""
-    text = published.map(lambda v: v if isinstance(v, str) else "")
+    text = published.map(lambda v: v if isinstance(v, str) else "").astype(str)
     return text.eq(SUPPRESSED) | text.str.startswith("<")
 
 

@@ -106,11 +106,17 @@ def too_small_to_publish(people: int, min_cell: int = 5) -> str | None:
 
 
 def _secondary(counts: pd.Series, primary: pd.Series) -> pd.Series:
-    """Add the smallest other non-zero cell when exactly one cell of the set is suppressed."""
+    """Add the smallest other non-zero cell when exactly one cell of the set is suppressed.
+
+    Where every other cell of the set is 0, the set's total is the suppressed cell itself: a
+    zero is hidden instead (it reads ``"suppressed"``), so the total no longer gives it back.
+    """
     mask = primary.copy()
     if int(primary.sum()) == 1:
         c = pd.to_numeric(counts, errors="coerce")
         candidates = c[(~primary) & (c > 0)]
+        if candidates.empty:
+            candidates = c[(~primary) & (c == 0)]
         if not candidates.empty:
             mask.loc[candidates.idxmin()] = True
     return mask

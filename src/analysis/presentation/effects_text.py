@@ -115,7 +115,8 @@ def estimate_lines(table: pd.DataFrame) -> str:
 
 
 def risk_difference_shown(table: pd.DataFrame, sample: pd.DataFrame, outcome: str,
-                          min_cell: int = 5) -> pd.DataFrame:
+                          min_cell: int = 5,
+                          samples: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """A risk-difference estimates table for reading: percentages and percentage points under
     the small-count rule, the columns named with their unit (``_pct``, ``_pp``), 2 decimals.
 
@@ -129,9 +130,12 @@ def risk_difference_shown(table: pd.DataFrame, sample: pd.DataFrame, outcome: st
         The binary outcome.
     min_cell : int
         Smallest count shown.
+    samples : mapping of str to DataFrame, optional
+        The people of the rows not estimated on ``sample``, by method
+        (:func:`~analysis.models.effects.published.published_means`).
     """
     scaled = table.assign(**{c: 100 * table[c] for c in PERCENT_COLUMNS})
-    return published_means(scaled, sample, outcome, min_cell).rename(
+    return published_means(scaled, sample, outcome, min_cell, samples).rename(
         columns=PERCENT_COLUMNS).round(2)
 
 

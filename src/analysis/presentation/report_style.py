@@ -21,7 +21,7 @@ h1, h2, h3 { line-height: 1.2; }
 h2 { margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; }
 a { color: var(--blue); }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.88rem; }
-th, td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left;
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left;
          vertical-align: top; }
 th { background: #eef0f1; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

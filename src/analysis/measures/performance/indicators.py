@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.contingency_tables import Table
 
-from analysis.disclosure import is_shown, is_small, is_withheld
+from analysis.disclosure import is_shown, is_small, is_withheld, least_counts
 from analysis.measures.performance.frame import ADULT, ALL, CHILD
 from analysis.measures.performance.published import publish
 from analysis.measures.performance.targets import PAN_DORSET_MEASURES, Measure
@@ -298,11 +298,18 @@ class PanDorset:
         return q[(q["note"] == "") & is_shown(self.by_quarter_published["value_pct"])]
 
 
-def _published_measures(table: pd.DataFrame, min_cell: int, sets: Sequence[str] | None = None) -> pd.DataFrame:
+def _published_measures(table: pd.DataFrame, min_cell: int, sets: Sequence[str] | None = None,
+                        quarters: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`publish` for the measures; a measure whose rate is hidden is Not rated, since its
-    status would tell on which side of the target the hidden rate lies."""
+    status would tell on which side of the target the hidden rate lies. The overall measures are
+    at least what their published ``quarters`` add up to (``"<5"`` read as 1)."""
+    floors = None
+    if quarters is not None:
+        floors = {c: table["measure"].map(least_counts(quarters[c], min_cell)
+                                          .groupby(quarters["measure"]).sum()).fillna(0.0)
+                  for c in MEASURE_COUNTS}
     out = publish(table, list(MEASURE_COUNTS), MEASURE_DERIVED, min_cell, sets=sets,
-                  complements=MEASURE_COMPLEMENTS)
+                  complements=MEASURE_COMPLEMENTS, floors=floors)
     out["status"] = out["status"].where(~is_withheld(out["value_pct"]), NOT_RATED)
     return out
 
@@ -337,7 +344,7 @@ def pan_dorset(
     by_quarter = pan_dorset_measures(frame, targets, extract_date, by_quarter=True, rule=rule,
                                      min_cell=min_cell)
     shown = overall[overall["note"] == ""]
+    quarters = _published_measures(by_quarter, min_cell, sets=["measure"])
     return PanDorset(overall, by_quarter, measure_trends(by_quarter),
-                     _published_measures(overall, min_cell),
-                     _published_measures(by_quarter, min_cell, sets=["measure"]),
-                     shown, _published_measures(shown, min_cell), min_cell)
+                     _published_measures(overall, min_cell, quarters=quarters), quarters,
+                     shown, _published_measures(shown, min_cell, quarters=quarters), min_cell)

@@ -18,10 +18,12 @@ from analysis.disclosure import (
     is_small,
     is_withheld,
     secondary_around,
+    set_floors,
     suppress_counts,
     suppression_mask,
     suppression_masks,
     unpinned_marks,
+    unpinned_rests,
 )
 from analysis.measures.cohort import (
     REOFFENDING_COMPLEMENTS,
@@ -41,6 +43,7 @@ def publish(
     sets: Sequence[str] | bool | None = None,
     complements: Mapping[str, str] | None = None,
     forced: Mapping[str, pd.Series] | None = None,
+    floors: Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Display copy of a table under the small-count rule (:mod:`analysis.disclosure`).
 
@@ -67,24 +70,34 @@ def publish(
         :func:`analysis.disclosure.suppress_counts`).
     forced : mapping of str to Series, optional
         Count cells hidden because the same count is hidden in another published table.
+    floors : mapping of str to Series, optional
+        For some counts, the least a reader can give each cell from the marks of its parts in
+        another published table (:func:`analysis.disclosure.set_floors`); the table's own
+        quarters give the floors of its "All cohorts" rows.
 
     Returns
     -------
     DataFrame
         Same shape; suppressed counts read ``"<min_cell"`` (or ``"suppressed"`` where
         suppressed only to protect another cell) and suppressed derived values
-        ``"suppressed"``.
+        ``"suppressed"``; a ``"<5"`` count that, with its floor, would pin the people of its
+        shown total not in it reads ``"suppressed"`` (:func:`analysis.disclosure.unpinned_rests`).
     """
     if sets is not True:
         sets = list(sets) if sets else None
     out = suppress_counts(table, counts, list(derived), min_cell, sets=sets,
                           complements=complements, forced=forced)
     if sets is None or table.empty or "quarter" not in table:
-        return out
+        return unpinned_rests(out, complements or {}, min_cell, floors) if floors else out
     labels = (pd.Series("", index=table.index) if sets is True
               else table[sets].astype(str).agg("|".join, axis=1))
-    return unpinned_marks(out, table, counts, labels, table["quarter"].astype(str).eq(ALL),
-                          min_cell)
+    totals = table["quarter"].astype(str).eq(ALL)
+    out = unpinned_marks(out, table, counts, labels, totals, min_cell)
+    own = {c: set_floors(out[c], labels, totals, min_cell).where(totals, 0.0) for c in counts}
+    if floors:
+        own.update({c: np.maximum(own.get(c, 0.0), f.reindex(table.index).fillna(0.0))
+                    for c, f in floors.items()})
+    return unpinned_rests(out, complements or {}, min_cell, own)
 
 
 def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],

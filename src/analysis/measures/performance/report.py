@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.disclosure import (
     SUPPRESSED,
+    is_small,
     is_withheld,
     policy,
     round_counts,
@@ -31,6 +32,7 @@ from analysis.measures.performance.report_sources import (
     MARKED,
     count_marks,
     count_sources,
+    pinned_count_totals,
     report_sources,
     with_secondary,
     withheld,
@@ -272,8 +274,9 @@ def report_layout(
         order = order[-quarters:]
 
     def cell(r: pd.Series, hidden: bool) -> str:
-        if hidden:
-            return f"<{min_cell}" if r["unit"] == "count" else SUPPRESSED
+        if hidden:  # a count hidden only to protect another is not said to be small
+            small = r["unit"] == "count" and bool(is_small(pd.Series([r["value"]]), min_cell).iloc[0])
+            return f"<{min_cell}" if small else SUPPRESSED
         if pd.isna(r["value"]):
             return "n/a"
         if r["unit"] == "count":  # a count shown is rounded as the policy says
@@ -293,6 +296,7 @@ def report_layout(
         # A status read from a suppressed value is not shown either.
         row["Status (all cohorts)"] = ("" if not len(overall)
                                        else NOT_RATED if suppressed[overall.index[0]]
+                                       and overall["status"].iloc[0]
                                        else overall["status"].iloc[0])
         row["Notes"] = sub["notes"].iloc[0] if len(sub) else ind.note
         rows.append(row)
@@ -383,7 +387,8 @@ def performance_report(
         custody=rates.custody if rates is not None else None,
         iom=iom.rates if iom else None, iom_change=iom.change if iom else None,
         iom_time=iom.time if iom else None, context=context)
-    long["withheld"] = withheld(long, report_sources(measures, reoffending, rates, iom))
+    long["withheld"] = (withheld(long, report_sources(measures, reoffending, rates, iom))
+                        | pinned_count_totals(long, rates, min_cell))
     marks = count_marks(long, count_sources(measures, reoffending, rates, iom))
     for col, mark in zip(MARKED, _MARK_COLUMNS, strict=True):
         long[mark] = marks[col]

@@ -6,7 +6,8 @@ reoffending rate of the IOM table, and so on. A value that table withholds (its 
 count it comes from, is suppressed, or a rolling window holds a suppressed quarter) must be
 withheld by the report too, wherever it is printed: :func:`withheld` marks those cells, and
 :func:`with_secondary` adds the cell that keeps a set of quarters from giving one back by
-subtraction.
+subtraction. :func:`pinned_count_totals` withholds a count's "All cohorts" total that would pin
+its hidden quarters.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.disclosure import is_withheld, secondary_around
-from analysis.measures.performance.frame import ADULT, ALL_AREAS, CHILD
+from analysis.disclosure import is_withheld, pinned_totals, secondary_around, set_floors
+from analysis.measures.performance.frame import ADULT, ALL, ALL_AREAS, CHILD
 from analysis.measures.performance.indicators import PanDorset
 from analysis.measures.performance.iom import IomIndicators
 from analysis.measures.performance.moj import QuarterlyReoffending
 from analysis.measures.performance.youth_justice import YouthJustice
 
 __all__ = ["Source", "CountSource", "report_sources", "withheld", "with_secondary",
-           "count_sources", "count_marks"]
+           "count_sources", "count_marks", "pinned_count_totals"]
 
 #: One indicator's published rows (with a ``quarter`` column) and the column of its value.
 Source = tuple[str, pd.DataFrame, str]
@@ -183,3 +184,51 @@ def with_secondary(long: pd.DataFrame, hidden: pd.Series, sets: pd.Series,
     """
     numerator = pd.to_numeric(long["numerator"], errors="coerce").fillna(0)
     return secondary_around(numerator, hidden, min_cell, sets) | hidden
+
+
+def pinned_count_totals(long: pd.DataFrame, youth: YouthJustice | None,
+                        min_cell: int = 5) -> pd.Series:
+    """True on the "All cohorts" number of first-time entrants where it would pin its quarters.
+
+    The report adds up the quarters of all areas to a total the first-time entrants' table does
+    not publish. Each hidden quarter is at least what its own mark and its areas' marks say
+    (:func:`analysis.disclosure.set_floors`: two ``"<5"`` areas make it 2 or more); where the
+    total would pin them (every one at its floor, or every one 4) it is withheld
+    (:func:`analysis.disclosure.pinned_totals`).
+
+    Parameters
+    ----------
+    long : DataFrame
+        :func:`~analysis.measures.performance.report.report_long`.
+    youth : YouthJustice or None
+        First-time entrants (None: nothing is withheld).
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``long``.
+    """
+    out = pd.Series(False, index=long.index)
+    if youth is None:
+        return out
+    table = youth.fte_published
+    floors = set_floors(table["fte_quarter"], table["quarter"].astype(str),
+                        table["area"].eq(ALL_AREAS), min_cell)
+    all_areas = table["area"].eq(ALL_AREAS)
+    by_quarter = dict(zip(table.loc[all_areas, "quarter"].astype(str),
+                          zip(table.loc[all_areas, "fte_quarter"], floors[all_areas], strict=True),
+                          strict=True))
+    rows = long.index[long["indicator"].eq("fte_count")]
+    if not len(rows):
+        return out
+    quarter = long.loc[rows, "quarter"].astype(str)
+    exact = pd.to_numeric(long.loc[rows, "numerator"], errors="coerce")
+    marks = pd.Series([exact[r] if q == ALL else by_quarter.get(q, (exact[r], 0.0))[0]
+                       for r, q in quarter.items()], index=rows, dtype=object)
+    least = pd.Series([0.0 if q == ALL else by_quarter.get(q, (0, 0.0))[1]
+                       for q in quarter], index=rows)
+    out[rows] = pinned_totals(exact, marks, least, pd.Series("", index=rows), quarter.eq(ALL),
+                              min_cell)
+    return out

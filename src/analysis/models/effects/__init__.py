@@ -46,6 +46,7 @@ from analysis.models.effects.contrasts import (
 )
 from analysis.models.effects.doubly_robust import AIPWResult, aipw
 from analysis.models.effects.estimates import (
+    WHOLE_FRAME_METHODS,
     Estimates,
     binary_estimates,
     estimates_by_method,
@@ -101,6 +102,7 @@ __all__ = [
     "overdispersion_test",
     "prepare_sample",
     "published_means",
+    "WHOLE_FRAME_METHODS",
     "published_subgroups",
     "reportability",
     "sample_size_needed",

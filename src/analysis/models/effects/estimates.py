@@ -26,10 +26,14 @@ from analysis.models.effects.propensity import (
 from analysis.models.effects.weighting import ipw_weights
 
 __all__ = ["Estimates", "binary_estimates", "estimates_by_method", "match_clusters",
-           "RISK_DIFFERENCE"]
+           "RISK_DIFFERENCE", "WHOLE_FRAME_METHODS"]
 
 #: The risk difference, as a statement of what could not be estimated names it.
 RISK_DIFFERENCE = "The effect on proven reoffending (risk difference)"
+
+#: The rows of :func:`binary_estimates` estimated on everyone; the others are estimated on the
+#: people within common support (:attr:`Estimates.frame`).
+WHOLE_FRAME_METHODS = ("Unadjusted", "Logistic regression (AME)")
 
 
 @dataclass

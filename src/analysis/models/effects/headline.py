@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.disclosure import shown_count
+from analysis.disclosure import SUPPRESSED, shown_count, shows_number
 from analysis.models.effects.doubly_robust import AIPWResult
 from analysis.models.effects.estimates import estimates_by_method
 from analysis.models.effects.matching import MatchResult
@@ -19,9 +19,23 @@ from analysis.models.effects.matching import MatchResult
 __all__ = ["headline_numbers"]
 
 RR_MEASURE = "risk ratio (doubly robust)"
+#: The method of the doubly robust row of a risk-difference table.
+DR_METHOD = "Doubly robust AIPW (ATT)"
 
 
-def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None) -> dict[str, Any]:
+def _shown_risks(dr: AIPWResult, published: pd.DataFrame | None) -> list[Any]:
+    """The doubly robust row's risks of the treated and the comparison as its published table
+    shows them: ``"suppressed"`` where it hides them (:func:`published_means`)."""
+    risks: list[Any] = [dr.risk_treated, dr.risk_comparison]
+    if published is None:
+        return risks
+    row = published[published["method"].eq(DR_METHOD)]
+    return [value if not len(row) or shows_number(row[col].iloc[0]) else SUPPRESSED
+            for value, col in zip(risks, ("mean_treated", "mean_comparison"), strict=True)]
+
+
+def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None,
+                     published: pd.DataFrame | None = None) -> dict[str, Any]:
     keys = ["risk_difference_method", "risk_difference", "risk_difference_ci",
             "risk_difference_se", "risk_difference_p", "risk_difference_ci_method",
             "risk_treated", "risk_comparison", "risk_ratio", "risk_ratio_ci",
@@ -30,7 +44,7 @@ def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None) -> dict[
         return dict.fromkeys(keys)
     return dict(zip(keys, [
         table["method"].iloc[-1], dr.estimate, [dr.ci_low, dr.ci_high], dr.se, dr.p_value,
-        dr.ci_method, dr.risk_treated, dr.risk_comparison, dr.risk_ratio,
+        dr.ci_method, *_shown_risks(dr, published), dr.risk_ratio,
         [dr.rr_ci_low, dr.rr_ci_high], estimates_by_method(table)], strict=True))
 
 
@@ -77,7 +91,7 @@ def headline_numbers(treatment: str, submitted_treated: int, table: pd.DataFrame
                      reportable: bool | None = None, reportable_time: bool | None = None,
                      imbalanced: Mapping[str, Sequence[str]] | None = None,
                      summary: str | None = None, price_year: int = 2023,
-                     min_cell: int = 5) -> dict[str, Any]:
+                     min_cell: int = 5, published: pd.DataFrame | None = None) -> dict[str, Any]:
     """The numbers ``03_intervention_effects`` records.
 
     Parameters
@@ -105,10 +119,13 @@ def headline_numbers(treatment: str, submitted_treated: int, table: pd.DataFrame
         Price year of the costs.
     min_cell : int
         Smallest count shown.
+    published : DataFrame, optional
+        The risk-difference table as published: the risks of the treated and the comparison
+        it hides are recorded as ``"suppressed"``.
     """
     return dict(
         treatment=treatment, estimand="ATT",
-        **_risk_difference(table, dr), **_contrasts(freq, cost, hr, price_year),
+        **_risk_difference(table, dr, published), **_contrasts(freq, cost, hr, price_year),
         **_evalues(evalues),
         reportable=reportable, reportable_time=reportable_time,
         n_submitted_treated=shown_count(submitted_treated, min_cell),

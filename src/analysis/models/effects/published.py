@@ -5,12 +5,25 @@ small number of people or offences.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from analysis.disclosure import is_small, small_flag_cells, suppress_counts, suppress_where
 from analysis.measures.balance import is_binary
 
 __all__ = ["published_means", "published_subgroups"]
+
+
+def _small_means(frame: pd.DataFrame, outcome: str, min_cell: int) -> bool:
+    """True where the treated or comparison people of ``frame`` with and without the 0/1
+    ``outcome`` (or their total count of it) include a count from 1 to ``min_cell - 1``."""
+    t = frame["treated"].astype(int)
+    y = pd.to_numeric(frame[outcome], errors="coerce")
+    if is_binary(y):
+        return small_flag_cells(y, t, min_cell)
+    totals = pd.Series([round(y[t == g].sum()) for g in (0, 1)])
+    return bool(is_small(totals, min_cell).any())
 
 
 def published_subgroups(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
@@ -28,7 +41,8 @@ def published_subgroups(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
 
 
 def published_means(table: pd.DataFrame, frame: pd.DataFrame, outcome: str | None = None,
-                    min_cell: int = 5) -> pd.DataFrame:
+                    min_cell: int = 5,
+                    samples: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """An estimates table with its group means under the small-count rule.
 
     With the group sizes shown, the mean of a 0/1 outcome gives the number of people with it,
@@ -50,18 +64,17 @@ def published_means(table: pd.DataFrame, frame: pd.DataFrame, outcome: str | Non
         The outcome of every row, for tables without an ``outcome`` column.
     min_cell : int
         Smallest count shown.
+    samples : mapping of str to DataFrame, optional
+        The people of the rows whose ``method`` is a key, where they are not ``frame`` (the
+        rows of :data:`~analysis.models.effects.estimates.WHOLE_FRAME_METHODS` are estimated
+        on everyone): those rows are judged on their own people.
     """
     names = table["outcome"] if outcome is None else pd.Series(outcome, index=table.index)
-    t = frame["treated"].astype(int)
-    small = {}
-    for name in names.unique():
-        y = pd.to_numeric(frame[name], errors="coerce")
-        if is_binary(y):
-            small[name] = small_flag_cells(y, t, min_cell)
-        else:
-            totals = pd.Series([round(y[t == g].sum()) for g in (0, 1)])
-            small[name] = bool(is_small(totals, min_cell).any())
-    hidden = names.map(small).astype(bool)
+    methods = (table["method"] if "method" in table and samples
+               else pd.Series("", index=table.index)).astype(str)
+    own = {m: (samples or {}).get(m, frame) for m in methods.unique()}
+    hidden = pd.Series([_small_means(own[m], name, min_cell)
+                        for m, name in zip(methods, names, strict=True)], index=table.index)
     if not hidden.any():
         return table.copy()
     return suppress_where(table, ["mean_treated", "mean_comparison"], hidden)
