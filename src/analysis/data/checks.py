@@ -67,6 +67,7 @@ __all__ = [
     "validate_people",
     "validate_survival",
     "validate_table",
+    "whole_column_problems",
 ]
 
 #: Plausible age in years at cohort start. Proven-reoffending cohorts start at the age of
@@ -262,16 +263,23 @@ def _type_schema(specs: list[ColumnSpec], parsed: pd.DataFrame,
     return pa.DataFrameSchema(columns)
 
 
-def _value_checks(table: str, parsed: pd.DataFrame) -> dict[str, list[pa.Check]]:
-    """Return the value checks of a table's parsed columns, by column name."""
+def _duplicate_check() -> pa.Check:
+    """The check of unique person ids (every row sharing an id fails)."""
+    return _check(RULES["duplicate_id"], lambda v: ~v.duplicated(keep=False))
+
+
+def _value_checks(table: str, parsed: pd.DataFrame,
+                  whole_columns: bool = True) -> dict[str, list[pa.Check]]:
+    """Return the value checks of a table's parsed columns, by column name (without the unique
+    person id check, which needs the whole column, when ``whole_columns`` is False)."""
     lo, hi = AGE_RANGE
     checks: dict[str, list[pa.Check]] = {
         "age": [_check(RULES["age_range"], lambda v: v.between(lo, hi))],
         "prior_offences": [_check(RULES["negative_count"], lambda v: v >= 0)],
         "prior_offences_12m": [_check(RULES["negative_count"], lambda v: v >= 0)],
     }
-    if table in ("people", "survival"):
-        checks["person_id"] = [_check(RULES["duplicate_id"], lambda v: ~v.duplicated(keep=False))]
+    if table in ("people", "survival") and whole_columns:
+        checks["person_id"] = [_duplicate_check()]
     if table == "survival":
         checks["duration"] = [_check(RULES["duration"], lambda v: v > 0)]
     if "cohort_start" in parsed and "exit_date" in parsed:
@@ -310,9 +318,10 @@ def age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
     return (years - before_birthday.astype(int)).astype("Float64")
 
 
-def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame) -> pa.DataFrameSchema:
+def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame,
+                  whole_columns: bool = True) -> pa.DataFrameSchema:
     """Schema on the parsed columns: ranges, follow-up, date order, unique ids."""
-    checks = _value_checks(table, parsed)
+    checks = _value_checks(table, parsed, whole_columns)
     role_columns = {s.name for s in specs if s.origin == "role"}
     columns = {
         name: pa.Column(nullable=True, checks=checks[name])
@@ -340,7 +349,8 @@ def _treatment_spec(table: str, specs: list[ColumnSpec], params: RunParams) -> C
     return next((s for s in specs if s.name == name and s.kind == "flag"), None)
 
 
-def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) -> TableResult:
+def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str,
+                   whole_columns: bool = True) -> TableResult:
     """Check one table read as text and return it parsed, with its problems.
 
     Parameters
@@ -353,6 +363,10 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
         The run parameters (column roles and analysis columns).
     file : str
         The file's name for messages.
+    whole_columns : bool, default True
+        Run the rules that need a whole column (unique person ids, both treatment levels).
+        False for a chunk of the table (:mod:`analysis.data.streaming`), which runs them
+        once with :func:`whole_column_problems`; row numbers are then ``raw.index + 1``.
 
     Returns
     -------
@@ -374,11 +388,44 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
     del text
     for name in _misordered(date_rules, date_format):
         parsed[name] = pd.NaT  # its values that did parse may be misread: compare none of them
-    problems += _schema_problems(_value_schema(table, specs, parsed), parsed, file, labels)
-    problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
+    problems += _schema_problems(_value_schema(table, specs, parsed, whole_columns), parsed,
+                                 file, labels)
+    if whole_columns:
+        problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
     order = {s.label: i for i, s in enumerate(specs)}
     problems.sort(key=lambda p: order.get(p.column or "", -1))
     return TableResult(parsed, problems)
+
+
+def whole_column_problems(table: str, parsed: pd.DataFrame, params: RunParams,
+                          file: str) -> list[Problem]:
+    """The rules of a table that need whole columns: unique person ids, both treatment levels.
+
+    Parameters
+    ----------
+    table : {"survival", "people", "offences"}
+        Which table ``parsed`` is.
+    parsed : pandas.DataFrame
+        The whole table as parsed by :func:`validate_table` (``whole_columns=False``), data
+        row ``i`` at index ``i - 1``.
+    params : RunParams
+        The run parameters.
+    file : str
+        The file's name for messages.
+
+    Returns
+    -------
+    list of Problem
+        Duplicate person ids, then a treatment flag without both levels.
+    """
+    specs = [s for s in table_specs(table, params) if s.name in parsed]
+    labels = {s.name: s.label for s in specs}
+    problems = []
+    if table in ("people", "survival") and "person_id" in labels:
+        schema = pa.DataFrameSchema({"person_id": pa.Column(nullable=True,
+                                                            checks=[_duplicate_check()])})
+        problems += _schema_problems(schema, parsed[["person_id"]], file, labels)
+    return problems + _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
 
 
 def validate_survival(raw: pd.DataFrame, params: RunParams, file: str) -> TableResult:

@@ -33,6 +33,7 @@ __all__ = [
     "parse_numbers",
     "read_column",
     "date_families",
+    "families_reading",
     "date_format_label",
     "other_date_order",
 ]
@@ -192,6 +193,17 @@ def _parse_date_family(values: pd.Series, family: tuple[str, ...]) -> pd.Series:
             continue
         parsed[rest.index] = pd.to_datetime(rest, format=fmt, errors="coerce").dt.normalize()
     return parsed
+
+
+def families_reading(value: str, date_format: str = DEFAULT_DATE_FORMAT) -> tuple[int, ...]:
+    """Return the positions in :func:`date_families` of the families that read one date.
+
+    A column read in chunks keeps the whole column's one-format rule when every chunk is read
+    whole by the same family: this tells the family of a chunk by its first value.
+    """
+    one = pd.Series([value], dtype=object)
+    return tuple(i for i, family in enumerate(date_families(date_format))
+                 if _parse_date_family(one, family).notna().all())
 
 
 def parse_auto(values: pd.Series) -> pd.Series:

@@ -1,0 +1,318 @@
+"""Read and validate a records-form table in chunks, for cohorts too large to hold in memory.
+
+With the DuckDB engine (:mod:`analysis.data.engine`) the people and offences files are read
+in chunks of :data:`CHUNK_ROWS` rows (pandas' CSV reader, or Parquet record batches) and each
+chunk goes through the same rules as a table read whole (:func:`analysis.data.checks.validate_table`,
+:func:`~analysis.data.checks.validate_cross`, :func:`~analysis.data.notices.extract_date_notices`),
+with its rows numbered as in the file. The rules that need more than a chunk are handled here:
+
+- unique person ids and both treatment levels run once on the whole parsed people table
+  (:func:`~analysis.data.checks.whole_column_problems`), which is kept: one row per person,
+  the columns the run maps, typed;
+- offences of unknown people and offences before cohort start are checked chunk by chunk
+  against that people table; the offences themselves are not kept;
+- one date format per column (:mod:`analysis.data.parsing`): a chunk read whole by the
+  family of the other chunks gives the whole column's reading; a covariate is numeric when
+  every chunk is;
+- blank rows after the last data row are dropped, and lines with fewer fields than the
+  header are found by reading the file in blocks (:func:`~analysis.data.fields.short_rows_among`).
+
+A file this cannot settle alone, because it holds a date column not read whole by one
+format, a covariate numeric in some chunks only, a line the CSV reader cannot split, no data
+rows, a repeated column name, short lines, or text neither UTF-8 nor Windows-1252, or because
+it cannot be opened, gives :data:`None` (:class:`Unstreamable` inside): the caller then reads and
+validates it whole with :mod:`analysis.data.readers`, which words the message. Every such file
+but an offences file with a header only breaks a rule, so the run stops with the same message
+as on the pandas path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from analysis.data import readers
+from analysis.data.checks import RULES, validate_cross, validate_table, whole_column_problems
+from analysis.data.fields import field_counts, open_rows
+from analysis.data.notices import Notice, extract_date_notices
+from analysis.data.parsing import DEFAULT_DATE_FORMAT, TYPED_KINDS, families_reading
+from analysis.data.specs import ColumnSpec, table_params, table_specs
+from analysis.errors import Problem
+from analysis.params import RunParams
+
+__all__ = ["CHUNK_ROWS", "Streamed", "Unstreamable", "stream_table"]
+
+#: Rows read and validated at a time.
+CHUNK_ROWS = 250_000
+
+#: Order of the rules on one column, as :func:`~analysis.data.checks.validate_table` reports
+#: them: a blank, a wrong type, then the value rules in the order they are checked.
+_VALUE_RULES = ("duration", "exit_before_start", "proven_before_offence", "duplicate_id",
+                "negative_count", "age_range", "birth_after_start", "derived_age_range")
+
+
+class Unstreamable(Exception):
+    """A file that the chunked reading leaves to the whole-table reader."""
+
+
+@dataclass
+class Streamed:
+    """A table read and validated in chunks.
+
+    Attributes
+    ----------
+    rows : int
+        Data rows read.
+    problems : list of Problem
+        Every failed rule of the table, then (offences) of the offences against the people.
+    frame : pandas.DataFrame or None
+        The parsed table (people), None for the offences, which are not kept.
+    notices : list of Notice
+        Dates after the extract date (offences; the people's come from ``frame``).
+    """
+
+    rows: int
+    problems: list[Problem]
+    frame: pd.DataFrame | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+
+def stream_table(table: str, params: RunParams, names: dict[str, str],
+                 people: pd.DataFrame | None = None) -> Streamed | None:
+    """Read and validate the ``people`` or ``offences`` table in chunks.
+
+    Parameters
+    ----------
+    table : {"people", "offences"}
+        The table.
+    params : RunParams
+        Checked records-form parameters.
+    names : dict of str to str
+        The files' names for messages, by table.
+    people : pandas.DataFrame, optional
+        The parsed people table, to check the offences against (offences only; not checked
+        against the people when the people file could not be read).
+
+    Returns
+    -------
+    Streamed or None
+        None when the file must be read whole (see the module docstring).
+    """
+    tparams = table_params(params, table)
+    wanted = {s.source for s in table_specs(table, params)}
+    try:
+        return _Validation(table, params, names, people).run(
+            _chunks(Path(tparams.file), wanted))
+    except Unstreamable:
+        return None
+
+
+def _chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
+    """The file's chunks, every column as text, rows numbered from 0 over the whole file."""
+    suffix = path.suffix.lower()
+    if suffix in readers.PARQUET_SUFFIXES:
+        return _parquet_chunks(path, wanted)
+    if suffix in readers.CSV_SUFFIXES:
+        return _csv_chunks(path, wanted)
+    raise Unstreamable
+
+
+def _parquet_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
+    """Record batches of a Parquet file as text (as :mod:`analysis.data.readers` reads them)."""
+    try:
+        source = pq.ParquetFile(path)
+        names = [str(n) for n in source.schema_arrow.names if not str(n).startswith("__index")]
+        batches = source.iter_batches(batch_size=CHUNK_ROWS,
+                                      columns=readers._selection(names, wanted))
+        first = 0
+        for batch in batches:
+            chunk = readers._keep(readers._all_text(batch.to_pandas()), wanted)
+            chunk.index = pd.RangeIndex(first, first + len(chunk))
+            first += len(chunk)
+            yield readers._with_attrs(chunk, names)
+    except Unstreamable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for corrupt files
+        raise Unstreamable from exc
+
+
+def _csv_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
+    """Chunks of a CSV file read as :func:`analysis.data.readers.read_table` reads it whole.
+
+    Blank rows are held back until a later row holds a value (so trailing blank rows are
+    dropped), and rows that may be short lines are checked at the end.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(readers._SNIFF_BYTES)
+    except OSError as exc:
+        raise Unstreamable from exc
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise Unstreamable
+    sep = readers._sniff_delimiter(head.decode("latin-1"))
+    for encoding in readers._ENCODINGS:
+        try:
+            names = readers._csv_header(path, encoding, sep)
+            if len({n for n in names if n in wanted}) < len([n for n in names if n in wanted]):
+                raise Unstreamable  # a repeated column name: the reader names it
+            open_ends: list[np.ndarray] = []
+            starts: list[int] = []
+            yield from _csv_rows(path, encoding, sep, wanted, names, open_ends, starts)
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+            raise Unstreamable from exc
+        _check_fields(path, encoding, sep, len(names), open_ends, starts)
+        return
+    raise Unstreamable
+
+
+def _check_fields(path: Path, encoding: str, sep: str, n_fields: int,
+                  open_ends: list[np.ndarray], starts: list[int]) -> None:
+    """Refuse to stream a file with short lines, or with a long line starting a chunk.
+
+    pandas' CSV reader in chunks takes a line with more fields than the header silently when
+    it starts a chunk (read whole, it stops at that line); the first line of every chunk but
+    the first is counted here.
+    """
+    short = np.concatenate(open_ends) if open_ends else np.zeros(0, dtype=np.int64)
+    first = np.asarray(starts, dtype=np.int64)
+    rows = np.union1d(short, first)
+    counts = field_counts(path, encoding, sep, rows)
+    at = dict(zip(rows.tolist(), counts.tolist(), strict=True))
+    if any(at[r] < n_fields for r in short.tolist()) or any(at[r] > n_fields
+                                                             for r in first.tolist()):
+        raise Unstreamable
+
+
+def _csv_rows(path: Path, encoding: str, sep: str, wanted: set[str], names: list[str],
+              open_ends: list[np.ndarray], starts: list[int]) -> Iterator[pd.DataFrame]:
+    """The chunks of a CSV file in one encoding; ``open_ends`` collects possible short lines
+    and ``starts`` the first data row of every chunk of pandas' reader but the first."""
+    held: pd.DataFrame | None = None
+    first = read = 0
+    for chunk in pd.read_csv(path, dtype=str, keep_default_na=True, skip_blank_lines=False,
+                             encoding=encoding, sep=sep, engine="c", chunksize=CHUNK_ROWS):
+        if read:
+            starts.append(read + 1)
+        read += len(chunk)
+        if held is not None:
+            chunk = pd.concat([held, chunk], ignore_index=True)
+        filled = np.flatnonzero(chunk.notna().any(axis=1).to_numpy())
+        end = int(filled[-1]) + 1 if filled.size else 0
+        held = chunk.iloc[end:]
+        chunk = chunk.iloc[:end]
+        if not len(chunk):
+            continue
+        open_ends.append(open_rows(chunk) + first + 1)
+        chunk = readers._keep(chunk, wanted).copy()
+        chunk.index = pd.RangeIndex(first, first + len(chunk))
+        first += len(chunk)
+        yield readers._with_attrs(chunk, names)
+
+
+class _Validation:
+    """The rules of one table over its chunks, merged as if the table were read whole."""
+
+    def __init__(self, table: str, params: RunParams, names: dict[str, str],
+                 people: pd.DataFrame | None) -> None:
+        self.table, self.params, self.names, self.people = table, params, names, people
+        self.file = names[table]
+        self.specs = table_specs(table, params)
+        self.date_format = getattr(table_params(params, table), "date_format",
+                                   DEFAULT_DATE_FORMAT)
+        self.problems: list[Problem] = []
+        self.cross: list[Problem] = []
+        self.notices: list[Notice] = []
+        self.parts: list[pd.DataFrame] = []
+        self.families: dict[str, set[tuple[int, ...]]] = {}
+        self.kinds: dict[str, set[str]] = {}
+        self.rows = 0
+
+    def run(self, chunks: Iterator[pd.DataFrame]) -> Streamed:
+        """Validate every chunk, then the whole-column rules; merge the problems."""
+        present: list[ColumnSpec] = []
+        for chunk in chunks:
+            present = [s for s in self.specs if s.source in chunk.columns]
+            self._chunk(chunk, present)
+        if self.rows == 0:
+            raise Unstreamable  # no data rows: the reader says so, or takes a header only
+        readings = [len(f) for f in self.families.values()] + [len(k) for k in self.kinds.values()]
+        if any(n > 1 for n in readings):
+            raise Unstreamable  # a column read in two ways: whole, one way for every row
+        frame = None
+        if self.table == "people":
+            frame = pd.concat(self.parts, copy=False) if len(self.parts) > 1 else self.parts[0]
+            self.parts = []
+            self.problems += whole_column_problems(self.table, frame, self.params, self.file)
+        order = {s.label: i for i, s in enumerate(present)}
+        problems = _merged(self.problems, lambda p: (order.get(p.column or "", -1), _rank(p.rule)))
+        cross_order = {s.label: i for i, s in enumerate(self.specs)}
+        problems += _merged(self.cross, lambda p: cross_order.get(p.column or "", -1))
+        notices = [Notice(f, c, t, tuple(chain.from_iterable(r))) for (f, c, t), r in
+                   _grouped((n.file, n.column, n.text, n.rows) for n in self.notices).items()]
+        notices.sort(key=lambda n: cross_order.get(n.column or "", -1))
+        return Streamed(self.rows, problems, frame, notices)
+
+    def _chunk(self, chunk: pd.DataFrame, present: list[ColumnSpec]) -> None:
+        """Validate one chunk and keep what the whole-table rules need."""
+        self.rows += len(chunk)
+        parsed, found = validate_table(self.table, chunk, self.params, self.file,
+                                       whole_columns=False)
+        self.problems += found
+        for spec in present:
+            self._reading(spec, chunk[spec.source], parsed[spec.name])
+        if self.table == "people":
+            self.parts.append(parsed)
+            return
+        if self.people is not None:
+            self.cross += validate_cross(self.people, parsed, self.params, self.names)
+        self.notices += extract_date_notices({"offences": parsed}, self.params,
+                                             {"offences": self.file})
+
+    def _reading(self, spec: ColumnSpec, text: pd.Series, parsed: pd.Series) -> None:
+        """Record how a chunk's column was read: a date's format family, a covariate's type."""
+        if spec.kind == "auto":
+            self.kinds.setdefault(spec.name, set()).add(str(parsed.dtype))
+        if spec.kind != "date":
+            return
+        failed = parsed.isna().to_numpy() & text.notna().to_numpy()
+        if failed.any() and text[failed].str.strip().ne("").any():
+            raise Unstreamable  # an unreadable date: the whole column decides the format
+        first = text[parsed.notna().to_numpy()].str.strip()
+        first = first[first.ne("")]
+        if len(first):
+            self.families.setdefault(spec.name, set()).add(
+                families_reading(first.iloc[0], self.date_format))
+
+
+def _rank(rule: str) -> int:
+    """The position of a rule among the rules of one column (see :data:`_VALUE_RULES`)."""
+    if rule == RULES["blank"]:
+        return 0
+    if rule in (RULES[k] for k in TYPED_KINDS if k != "date") or rule.startswith(
+            RULES["date"].split("(")[0]):
+        return 1
+    values = [RULES[k] for k in _VALUE_RULES]
+    return 2 + values.index(rule) if rule in values else 2 + len(values)
+
+
+def _grouped(items: Iterator[tuple]) -> dict[tuple, list[tuple[int, ...]]]:
+    """Group row tuples by their key (all but the last item), in order of first appearance."""
+    out: dict[tuple, list[tuple[int, ...]]] = {}
+    for *key, rows in items:
+        out.setdefault(tuple(key), []).append(rows)
+    return out
+
+
+def _merged(problems: list[Problem], key) -> list[Problem]:
+    """One problem per file, column and rule, with the rows of every chunk, sorted by ``key``."""
+    grouped = _grouped((p.file, p.column, p.rule, p.rows) for p in problems)
+    out = [Problem(f, c, r, tuple(chain.from_iterable(rows))) for (f, c, r), rows in grouped.items()]
+    return sorted(out, key=key)
