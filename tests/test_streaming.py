@@ -21,6 +21,7 @@ from test_engine_duckdb import MEASURES, _edge_params
 from analysis.data import streaming
 from analysis.data.loading import load_data
 from analysis.measures.cohort import build_cohort
+from analysis.measures.performance.frame import run_frame
 from analysis.measures.readiness import validation_notices
 from analysis.params import RunParams, load_params
 
@@ -148,6 +149,9 @@ def _same_everywhere(params: RunParams) -> pd.DataFrame:
     got = build_cohort(duckdb_params, chunked)
     pd.testing.assert_frame_equal(got.frame, expected.frame)
     pd.testing.assert_frame_equal(got.flow, expected.flow)
+    performance = [run_frame(p, d.people, d.offences, c.frame) for p, d, c in
+                   ((pandas_params, memory, expected), (duckdb_params, chunked, got))]
+    pd.testing.assert_frame_equal(performance[1], performance[0])
     return got.frame
 
 
