@@ -26,6 +26,7 @@ from analysis.measures.readiness import validation_notices
 from analysis.params import RunParams, load_params
 
 CHUNK = 16
+MONTH_FIRST = {"file: data/people.csv": "file: data/people.csv\n    date_format: month_first"}
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +122,25 @@ CASES = {
                                                        conv_dt={22: "2025-12-02"}), None, 0),
     "people and offences at fault": (_people(age_at_start={18: "7"}),
                                      _offences(off_type={28: ""}), None, 2),
+    "month-first births": (bad.slash_dates(bad.people_frame(), "dob", "%m/%d/%Y"), None, None, 2),
+    "declared month-first": (bad.slash_dates(bad.people_frame(), "dob", "%m/%d/%Y"), None,
+                             MONTH_FIRST, 0),
+    "impossible month": (bad.set_cells(bad.slash_dates(bad.people_frame(), "release_dt",
+                                                       "%m/%d/%Y"), "release_dt",
+                                       {4: "13/13/2022"}), None, MONTH_FIRST, 2),
+    "day-first under month-first": (bad.slash_dates(bad.people_frame(), "release_dt", "%d/%m/%Y"),
+                                    None, MONTH_FIRST, 2),
+    "slash dates declared ISO": (_people(dob={2: "03/04/1990", 100: "04/05/1991"}), None,
+                                 {"file: data/people.csv": "file: data/people.csv\n    "
+                                  "date_format: iso"}, 2),
+    "strptime format": (bad.set_cells(bad.slash_dates(bad.people_frame(), "release_dt",
+                                                      "%d.%m.%Y"), "release_dt",
+                                      {7: "2022/01/05"}), None,
+                        {"file: data/people.csv": "file: data/people.csv\n    "
+                         "date_format: '%d.%m.%Y'"}, 2),
+    "one bad offence date late": (None, _offences(conv_dt={30: "31/02/2023"}), None, 2),
+    "day-first offences after ISO": (None, _mixed_dates(bad.offences_frame(), "off_dt",
+                                                        "%d/%m/%Y", 20), None, 2),
 }
 
 

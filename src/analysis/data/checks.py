@@ -29,7 +29,7 @@ the CSV files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -59,6 +59,7 @@ from analysis.params import RunParams
 
 __all__ = [
     "AGE_RANGE",
+    "DateReading",
     "RULES",
     "age_at",
     "TableResult",
@@ -109,6 +110,19 @@ _TYPE_RULE: dict[str, str] = {k: RULES[k] for k in TYPED_KINDS}
 
 #: pandera's own check names mapped to our rule text.
 _PANDERA_CHECKS: dict[str, str] = {"not_nullable": RULES["blank"]}
+
+
+class DateReading(NamedTuple):
+    """How a whole date column is read, for validating it a part at a time.
+
+    ``family``: the position in :func:`analysis.data.parsing.date_families` of the format
+    family the whole column is read with; ``misordered``: whether values fail and every value
+    reads in the other day/month order (the rule then names the setting, and the column's
+    dates are compared with none).
+    """
+
+    family: int
+    misordered: bool
 
 
 class TableResult(NamedTuple):
@@ -217,9 +231,11 @@ def _near_miss(wanted: str, names: list[str]) -> str | None:
 
 
 def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFrame,
-                table: str, date_format: str) -> dict[str, str]:
+                table: str, date_format: str,
+                dates: Mapping[str, DateReading]) -> dict[str, str]:
     """The rule text of each date column: the formats accepted and, where every value of a
-    column that fails would read in the other day/month order, the setting that reads it."""
+    column that fails would read in the other day/month order, the setting that reads it
+    (as ``dates`` says for a column read a part at a time)."""
     label = date_format_label(date_format)
     accepted = "YYYY-MM-DD" if label == "YYYY-MM-DD" else f"YYYY-MM-DD or {label}"
     rule = RULES["date"].format(accepted=accepted)
@@ -229,9 +245,13 @@ def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFram
         if s.kind != "date":
             continue
         rules[s.name] = rule
-        failed = parsed[s.name].isna() & text[s.name].notna()
-        if other is not None and failed.any() and parse_dates(
-                text[s.name].dropna(), other).notna().all():
+        if s.name in dates:
+            misordered = dates[s.name].misordered
+        else:
+            failed = parsed[s.name].isna() & text[s.name].notna()
+            misordered = other is not None and bool(failed.any()) and bool(parse_dates(
+                text[s.name].dropna(), other).notna().all())
+        if other is not None and misordered:
             rules[s.name] = (f"{rule}; the values read as {date_format_label(other)}: "
                              f"set data.{table}.date_format: {other}")
     return rules
@@ -350,7 +370,8 @@ def _treatment_spec(table: str, specs: list[ColumnSpec], params: RunParams) -> C
 
 
 def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str,
-                   whole_columns: bool = True) -> TableResult:
+                   whole_columns: bool = True,
+                   dates: Mapping[str, DateReading] | None = None) -> TableResult:
     """Check one table read as text and return it parsed, with its problems.
 
     Parameters
@@ -367,6 +388,8 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str,
         Run the rules that need a whole column (unique person ids, both treatment levels).
         False for a chunk of the table (:mod:`analysis.data.streaming`), which runs them
         once with :func:`whole_column_problems`; row numbers are then ``raw.index + 1``.
+    dates : mapping of str to DateReading, optional
+        How each date column (by role name) of the whole table is read, for a chunk of it.
 
     Returns
     -------
@@ -379,11 +402,14 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str,
     specs = [s for s in specs if s.source in raw.columns]
     labels = {s.name: s.label for s in specs}
     date_format = getattr(table_params(params, table), "date_format", DEFAULT_DATE_FORMAT)
-    columns = {s.name: read_column(raw[s.source], s.kind, date_format) for s in specs}
+    dates = dates or {}
+    columns = {s.name: read_column(raw[s.source], s.kind, date_format,
+                                   dates[s.name].family if s.name in dates else None)
+               for s in specs}
     text = pd.DataFrame({name: pair[0] for name, pair in columns.items()}, index=raw.index, copy=False)
     parsed = pd.DataFrame({name: pair[1] for name, pair in columns.items()}, index=raw.index, copy=False)
     del columns
-    date_rules = _date_rules(specs, text, parsed, table, date_format)
+    date_rules = _date_rules(specs, text, parsed, table, date_format, dates)
     problems += _schema_problems(_type_schema(specs, parsed, date_rules), text, file, labels)
     del text
     for name in _misordered(date_rules, date_format):

@@ -11,19 +11,32 @@ with its rows numbered as in the file. The rules that need more than a chunk are
   the columns the run maps, typed;
 - offences of unknown people and offences before cohort start are checked chunk by chunk
   against that people table; the offences themselves are not kept;
-- one date format per column (:mod:`analysis.data.parsing`): a chunk read whole by the
-  family of the other chunks gives the whole column's reading; a covariate is numeric when
-  every chunk is;
+- one date format per column (:mod:`analysis.data.parsing`): when every chunk of a date
+  column is read whole by the same format family, that is the whole column's reading;
+  otherwise (a date that does not read, or chunks in different formats) the file is read
+  twice more: once to count the values each family reads over the whole column and choose
+  the family as :func:`~analysis.data.parsing.parse_dates` would
+  (:func:`~analysis.data.parsing.chosen_family`), and whether every value reads in the other
+  day/month order; then to validate every chunk with that reading;
+- a covariate is numeric when every chunk is;
 - blank rows after the last data row are dropped, and lines with fewer fields than the
-  header are found by reading the file in blocks (:func:`~analysis.data.fields.short_rows_among`).
+  header, or with more where they start a chunk of pandas' reader (which would take them
+  silently), are found by reading the file in blocks (:func:`~analysis.data.fields.field_counts`).
 
-A file this cannot settle alone, because it holds a date column not read whole by one
-format, a covariate numeric in some chunks only, a line the CSV reader cannot split, no data
-rows, a repeated column name, short lines, or text neither UTF-8 nor Windows-1252, or because
-it cannot be opened, gives :data:`None` (:class:`Unstreamable` inside): the caller then reads and
-validates it whole with :mod:`analysis.data.readers`, which words the message. Every such file
-but an offences file with a header only breaks a rule, so the run stops with the same message
-as on the pandas path.
+A file this cannot settle alone, because it holds a covariate numeric in some chunks only, a
+line the CSV reader cannot split, no data rows, a repeated column name, short or long lines,
+or text neither UTF-8 nor Windows-1252, or because it cannot be opened, gives None
+(:class:`Unstreamable` inside): the caller then reads and validates it whole with
+:mod:`analysis.data.readers`, which words the message. Every such file but an offences file
+with a header only, or a people file with such a covariate, breaks a rule, so the run stops
+with the same message as on the pandas path (the offences are then held in memory to word
+it).
+
+One difference remains possible: within a family, a further format (a date with a time of
+day) is tried on the values the first format missed only if it reads some of the first
+:data:`~analysis.data.parsing.SAMPLE` of them, in each chunk here and in the whole column
+there; a column with more than that many unreadable values before its first date with a
+time of day could then be reported differently.
 """
 
 from __future__ import annotations
@@ -38,10 +51,26 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis.data import readers
-from analysis.data.checks import RULES, validate_cross, validate_table, whole_column_problems
+from analysis.data.checks import (
+    RULES,
+    DateReading,
+    validate_cross,
+    validate_table,
+    whole_column_problems,
+)
 from analysis.data.fields import field_counts, open_rows
 from analysis.data.notices import Notice, extract_date_notices
-from analysis.data.parsing import DEFAULT_DATE_FORMAT, TYPED_KINDS, families_reading
+from analysis.data.parsing import (
+    DEFAULT_DATE_FORMAT,
+    SAMPLE,
+    TYPED_KINDS,
+    chosen_family,
+    date_families,
+    families_reading,
+    family_hits,
+    other_date_order,
+    read_column,
+)
 from analysis.data.specs import ColumnSpec, table_params, table_specs
 from analysis.errors import Problem
 from analysis.params import RunParams
@@ -104,13 +133,57 @@ def stream_table(table: str, params: RunParams, names: dict[str, str],
     Streamed or None
         None when the file must be read whole (see the module docstring).
     """
-    tparams = table_params(params, table)
+    path = Path(table_params(params, table).file)
     wanted = {s.source for s in table_specs(table, params)}
     try:
-        return _Validation(table, params, names, people).run(
-            _chunks(Path(tparams.file), wanted))
+        try:
+            return _Validation(table, params, names, people).run(_chunks(path, wanted))
+        except _DatesDiffer:
+            dates = _date_readings(_chunks(path, wanted), table, params)
+            return _Validation(table, params, names, people, dates).run(_chunks(path, wanted))
     except Unstreamable:
         return None
+
+
+class _DatesDiffer(Exception):
+    """A date column not read whole by one format family in every chunk alike."""
+
+
+def _date_readings(chunks: Iterator[pd.DataFrame], table: str,
+                   params: RunParams) -> dict[str, DateReading]:
+    """How each date column of the whole table is read, found over its chunks.
+
+    The family is chosen as :func:`analysis.data.parsing.parse_dates` chooses it for a whole
+    column (:func:`~analysis.data.parsing.chosen_family`), from the values each family reads
+    in every chunk and in the column's first :data:`~analysis.data.parsing.SAMPLE` values; the
+    column is misordered (:class:`~analysis.data.checks.DateReading`) when values fail and
+    every value reads in the other day/month order.
+    """
+    date_format = getattr(table_params(params, table), "date_format", DEFAULT_DATE_FORMAT)
+    other = other_date_order(date_format)
+    specs = [s for s in table_specs(table, params) if s.kind == "date"]
+    count = len(date_families(date_format))
+    hits = {s.name: np.zeros(count, dtype=np.int64) for s in specs}
+    others = {s.name: np.ones(len(date_families(other)) if other else 0, dtype=bool) for s in specs}
+    present = dict.fromkeys(hits, 0)
+    samples: dict[str, list[pd.Series]] = {s.name: [] for s in specs}
+    for chunk in chunks:
+        for s in (s for s in specs if s.source in chunk.columns):
+            text = read_column(chunk[s.source], "text")[0].dropna()
+            present[s.name] += len(text)
+            hits[s.name] += family_hits(text, date_format)
+            taken = sum(len(part) for part in samples[s.name])
+            if taken < SAMPLE:
+                samples[s.name].append(text.iloc[:SAMPLE - taken])
+            if other is not None:
+                others[s.name] &= np.asarray(family_hits(text, other)) == len(text)
+    out = {}
+    for name, counts in hits.items():
+        sample = pd.concat(samples[name]) if samples[name] else pd.Series(dtype=object)
+        family = chosen_family(family_hits(sample, date_format), counts.tolist().__getitem__,
+                               present[name])
+        out[name] = DateReading(family, bool(counts[family] < present[name] and others[name].any()))
+    return out
 
 
 def _chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
@@ -221,8 +294,10 @@ class _Validation:
     """The rules of one table over its chunks, merged as if the table were read whole."""
 
     def __init__(self, table: str, params: RunParams, names: dict[str, str],
-                 people: pd.DataFrame | None) -> None:
+                 people: pd.DataFrame | None,
+                 dates: dict[str, DateReading] | None = None) -> None:
         self.table, self.params, self.names, self.people = table, params, names, people
+        self.dates = dates
         self.file = names[table]
         self.specs = table_specs(table, params)
         self.date_format = getattr(table_params(params, table), "date_format",
@@ -243,9 +318,10 @@ class _Validation:
             self._chunk(chunk, present)
         if self.rows == 0:
             raise Unstreamable  # no data rows: the reader says so, or takes a header only
-        readings = [len(f) for f in self.families.values()] + [len(k) for k in self.kinds.values()]
-        if any(n > 1 for n in readings):
-            raise Unstreamable  # a column read in two ways: whole, one way for every row
+        if any(len(f) > 1 for f in self.families.values()):
+            raise _DatesDiffer  # read in two ways: the whole column is read one way
+        if any(len(k) > 1 for k in self.kinds.values()):
+            raise Unstreamable  # a covariate numeric in some chunks: text in all
         frame = None
         if self.table == "people":
             frame = pd.concat(self.parts, copy=False) if len(self.parts) > 1 else self.parts[0]
@@ -264,7 +340,7 @@ class _Validation:
         """Validate one chunk and keep what the whole-table rules need."""
         self.rows += len(chunk)
         parsed, found = validate_table(self.table, chunk, self.params, self.file,
-                                       whole_columns=False)
+                                       whole_columns=False, dates=self.dates)
         self.problems += found
         for spec in present:
             self._reading(spec, chunk[spec.source], parsed[spec.name])
@@ -280,11 +356,11 @@ class _Validation:
         """Record how a chunk's column was read: a date's format family, a covariate's type."""
         if spec.kind == "auto":
             self.kinds.setdefault(spec.name, set()).add(str(parsed.dtype))
-        if spec.kind != "date":
+        if spec.kind != "date" or self.dates is not None:
             return
         failed = parsed.isna().to_numpy() & text.notna().to_numpy()
         if failed.any() and text[failed].str.strip().ne("").any():
-            raise Unstreamable  # an unreadable date: the whole column decides the format
+            raise _DatesDiffer  # an unreadable date: the whole column decides the format
         first = text[parsed.notna().to_numpy()].str.strip()
         first = first[first.ne("")]
         if len(first):
