@@ -63,6 +63,7 @@ __all__ = [
     "RULES",
     "age_at",
     "TableResult",
+    "known_people",
     "validate_cross",
     "validate_offences",
     "validate_people",
@@ -476,8 +477,16 @@ def validate_offences(raw: pd.DataFrame, params: RunParams, file: str) -> TableR
     return validate_table("offences", raw, params, file)
 
 
+def known_people(people: pd.DataFrame) -> pd.DataFrame:
+    """The first row of each person id of the people table (``person_id`` and
+    ``cohort_start``), indexed by id: what :func:`validate_cross` looks offences up in."""
+    unique = people.drop_duplicates("person_id").dropna(subset=["person_id"])
+    unique = unique[[c for c in ("person_id", "cohort_start") if c in unique]]
+    return unique.set_index(pd.Index(unique["person_id"]))
+
+
 def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunParams,
-                   files: dict[str, str]) -> list[Problem]:
+                   files: dict[str, str], known: pd.DataFrame | None = None) -> list[Problem]:
     """Check the offences against the people table (records form).
 
     Parameters
@@ -489,6 +498,8 @@ def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunPara
         The run parameters (for the column labels).
     files : dict of str to str
         The file names for messages, by table (``people``, ``offences``).
+    known : pandas.DataFrame, optional
+        :func:`known_people` of ``people``, made once for offences checked in chunks.
 
     Returns
     -------
@@ -498,8 +509,8 @@ def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunPara
     """
     if "person_id" not in people or "person_id" not in offences:
         return []
-    unique = people.drop_duplicates("person_id").dropna(subset=["person_id"])
-    position = pd.Index(unique["person_id"]).get_indexer(offences["person_id"])
+    unique = known_people(people) if known is None else known
+    position = unique.index.get_indexer(offences["person_id"])
     known = pd.Series(position >= 0, index=offences.index)
     columns = {"person_id": pa.Column(nullable=True, checks=[_check(
         RULES["unknown_person"].format(people=files["people"]), lambda v: known)])}

@@ -48,11 +48,15 @@ def short_rows(frame: pd.DataFrame, path: Path, encoding: str, sep: str) -> list
     if not rows.size:
         return []
     counts = _field_counts(path, encoding, sep, len(frame))
-    return (rows[counts[rows] < frame.shape[1]] + 1).tolist()
+    short = rows[counts[rows] < frame.shape[1]]
+    return (short[_filled(frame.iloc[short])] + 1).tolist()
 
 
 def open_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Positions of the rows that may be short lines: a blank last column and some value.
+    """Positions of the rows that may be short lines: those whose last column is blank.
+
+    A line with fewer fields than the header is such a row, holding some value (a short
+    line) or none (a blank line).
 
     Parameters
     ----------
@@ -66,15 +70,15 @@ def open_rows(frame: pd.DataFrame) -> np.ndarray:
     """
     if frame.shape[1] < 2:
         return np.zeros(0, dtype=np.int64)
-    open_end = np.flatnonzero(frame.iloc[:, -1].isna().to_numpy())
-    return open_end[_filled(frame.iloc[open_end])]
+    return np.flatnonzero(frame.iloc[:, -1].isna().to_numpy())
 
 
 def field_counts(path: Path, encoding: str, sep: str, rows: np.ndarray) -> np.ndarray:
     """Return the number of fields of the given data rows (1 = first after the header).
 
     The file is read in blocks, so that a file larger than memory can be examined (a file
-    read in chunks checks its :func:`open_rows` this way).
+    read in chunks checks its :func:`open_rows` this way: one of them with fewer fields than
+    the header is a short line or a blank line).
 
     Parameters
     ----------

@@ -20,11 +20,13 @@ with its rows numbered as in the file. The rules that need more than a chunk are
   day/month order; then to validate every chunk with that reading;
 - a covariate is numeric when every chunk is;
 - blank rows after the last data row are dropped, and lines with fewer fields than the
-  header, or with more where they start a chunk of pandas' reader (which would take them
-  silently), are found by reading the file in blocks (:func:`~analysis.data.fields.field_counts`).
+  header (short lines, and blank lines inside the file), or with more where they start a
+  chunk of pandas' reader (which would take them silently), are found by reading the file in
+  blocks (:func:`~analysis.data.fields.field_counts`).
 
 A file this cannot settle alone, because it holds a covariate numeric in some chunks only, a
-line the CSV reader cannot split, no data rows, a repeated column name, short or long lines,
+line the CSV reader cannot split, no data rows, a repeated column name, short, blank or long
+lines,
 or text neither UTF-8 nor Windows-1252, or because it cannot be opened, gives None
 (:class:`Unstreamable` inside): the caller then reads and validates it whole with
 :mod:`analysis.data.readers`, which words the message. Every such file but an offences file
@@ -54,6 +56,7 @@ from analysis.data import readers
 from analysis.data.checks import (
     RULES,
     DateReading,
+    known_people,
     validate_cross,
     validate_table,
     whole_column_problems,
@@ -248,11 +251,13 @@ def _csv_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
 
 def _check_fields(path: Path, encoding: str, sep: str, n_fields: int,
                   open_ends: list[np.ndarray], starts: list[int]) -> None:
-    """Refuse to stream a file with short lines, or with a long line starting a chunk.
+    """Refuse to stream a file with short or blank lines, or with a long line starting a chunk.
 
-    pandas' CSV reader in chunks takes a line with more fields than the header silently when
-    it starts a chunk (read whole, it stops at that line); the first line of every chunk but
-    the first is counted here.
+    A line with fewer fields than the header is a short line or a blank line inside the file
+    (a row of blanks): either way the file is refused, with the words of the whole-table
+    reader. pandas' CSV reader in chunks takes a line with more fields than the header
+    silently when it starts a chunk (read whole, it stops at that line); the first line of
+    every chunk but the first is counted here.
     """
     short = np.concatenate(open_ends) if open_ends else np.zeros(0, dtype=np.int64)
     first = np.asarray(starts, dtype=np.int64)
@@ -277,14 +282,15 @@ def _csv_rows(path: Path, encoding: str, sep: str, wanted: set[str], names: list
         read += len(chunk)
         if held is not None:
             chunk = pd.concat([held, chunk], ignore_index=True)
-        filled = np.flatnonzero(chunk.notna().any(axis=1).to_numpy())
-        end = int(filled[-1]) + 1 if filled.size else 0
+        end = len(chunk)
+        while end > 0 and chunk.iloc[end - 1].isna().all():
+            end -= 1
         held = chunk.iloc[end:]
         chunk = chunk.iloc[:end]
         if not len(chunk):
             continue
         open_ends.append(open_rows(chunk) + first + 1)
-        chunk = readers._keep(chunk, wanted).copy()
+        chunk = readers._keep(chunk, wanted)
         chunk.index = pd.RangeIndex(first, first + len(chunk))
         first += len(chunk)
         yield readers._with_attrs(chunk, names)
@@ -298,6 +304,8 @@ class _Validation:
                  dates: dict[str, DateReading] | None = None) -> None:
         self.table, self.params, self.names, self.people = table, params, names, people
         self.dates = dates
+        self.known = (known_people(people) if people is not None and "person_id" in people
+                      else None)
         self.file = names[table]
         self.specs = table_specs(table, params)
         self.date_format = getattr(table_params(params, table), "date_format",
@@ -324,8 +332,7 @@ class _Validation:
             raise Unstreamable  # a covariate numeric in some chunks: text in all
         frame = None
         if self.table == "people":
-            frame = pd.concat(self.parts, copy=False) if len(self.parts) > 1 else self.parts[0]
-            self.parts = []
+            frame, self.parts = _joined(self.parts), []
             self.problems += whole_column_problems(self.table, frame, self.params, self.file)
         order = {s.label: i for i, s in enumerate(present)}
         problems = _merged(self.problems, lambda p: (order.get(p.column or "", -1), _rank(p.rule)))
@@ -348,7 +355,8 @@ class _Validation:
             self.parts.append(parsed)
             return
         if self.people is not None:
-            self.cross += validate_cross(self.people, parsed, self.params, self.names)
+            self.cross += validate_cross(self.people, parsed, self.params, self.names,
+                                         self.known)
         self.notices += extract_date_notices({"offences": parsed}, self.params,
                                              {"offences": self.file})
 
@@ -361,11 +369,20 @@ class _Validation:
         failed = parsed.isna().to_numpy() & text.notna().to_numpy()
         if failed.any() and text[failed].str.strip().ne("").any():
             raise _DatesDiffer  # an unreadable date: the whole column decides the format
-        first = text[parsed.notna().to_numpy()].str.strip()
-        first = first[first.ne("")]
-        if len(first):
+        first = parsed.first_valid_index()
+        if first is not None:
             self.families.setdefault(spec.name, set()).add(
-                families_reading(first.iloc[0], self.date_format))
+                families_reading(str(text[first]).strip(), self.date_format))
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' parsed tables as one, joined a column at a time (each chunk's column is let
+    go once joined, so that the table is not held twice)."""
+    if len(parts) == 1:
+        return parts[0]  # numbered from 0, as the chunks are
+    columns = {name: pd.concat([part.pop(name) for part in parts], ignore_index=True)
+               for name in list(parts[0].columns)}
+    return pd.DataFrame(columns, copy=False)
 
 
 def _rank(rule: str) -> int:
