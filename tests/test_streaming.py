@@ -95,6 +95,8 @@ CASES = {
     "UTF-16": (bad.to_csv(bad.people_frame()).encode("utf-16"), None, None, 2),
     "Windows-1252": (bad.to_csv(_people(notes={20: "caf\u00e9"})).encode("cp1252"), None,
                      None, 0),
+    "Windows-1252 deep in the file": (bad.to_csv(_people(notes={i: "n" * 2000 for i in range(
+        1, 151)} | {140: "caf\u00e9"})).encode("cp1252"), None, None, 0),  # past pandas' buffer
     "duplicate header": (bad.to_csv(bad.people_frame()).replace(",notes\n", ",iom\n", 1), None,
                          None, 2),
     "short line": (_line(bad.people_frame(), 20, "P020,2022-03-02,male"), None, None, 2),

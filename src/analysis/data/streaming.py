@@ -43,8 +43,9 @@ time of day could then be reported differently.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -138,18 +139,37 @@ def stream_table(table: str, params: RunParams, names: dict[str, str],
     """
     path = Path(table_params(params, table).file)
     wanted = {s.source for s in table_specs(table, params)}
-    try:
+    encodings: tuple[str, ...] = readers._ENCODINGS
+    while True:
         try:
-            return _Validation(table, params, names, people).run(_chunks(path, wanted))
-        except _DatesDiffer:
-            dates = _date_readings(_chunks(path, wanted), table, params)
-            return _Validation(table, params, names, people, dates).run(_chunks(path, wanted))
-    except Unstreamable:
-        return None
+            return _validated(table, params, names, people,
+                              partial(_chunks, path, wanted, encodings))
+        except _WrongEncoding as wrong:
+            encodings = wrong.rest
+        except Unstreamable:
+            return None
+
+
+def _validated(table: str, params: RunParams, names: dict[str, str], people: pd.DataFrame | None,
+               chunks: Callable[[], Iterator[pd.DataFrame]]) -> Streamed:
+    """Validate the chunks; read them twice more if a date column needs the whole column."""
+    try:
+        return _Validation(table, params, names, people).run(chunks())
+    except _DatesDiffer:
+        dates = _date_readings(chunks(), table, params)
+        return _Validation(table, params, names, people, dates).run(chunks())
 
 
 class _DatesDiffer(Exception):
     """A date column not read whole by one format family in every chunk alike."""
+
+
+class _WrongEncoding(Exception):
+    """A CSV file whose text fails to decode after some chunks were read: read it again."""
+
+    def __init__(self, rest: tuple[str, ...]) -> None:
+        super().__init__()
+        self.rest = rest
 
 
 def _date_readings(chunks: Iterator[pd.DataFrame], table: str,
@@ -189,13 +209,13 @@ def _date_readings(chunks: Iterator[pd.DataFrame], table: str,
     return out
 
 
-def _chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
+def _chunks(path: Path, wanted: set[str], encodings: tuple[str, ...]) -> Iterator[pd.DataFrame]:
     """The file's chunks, every column as text, rows numbered from 0 over the whole file."""
     suffix = path.suffix.lower()
     if suffix in readers.PARQUET_SUFFIXES:
         return _parquet_chunks(path, wanted)
     if suffix in readers.CSV_SUFFIXES:
-        return _csv_chunks(path, wanted)
+        return _csv_chunks(path, wanted, encodings)
     raise Unstreamable
 
 
@@ -218,11 +238,14 @@ def _parquet_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
         raise Unstreamable from exc
 
 
-def _csv_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
+def _csv_chunks(path: Path, wanted: set[str],
+                encodings: tuple[str, ...]) -> Iterator[pd.DataFrame]:
     """Chunks of a CSV file read as :func:`analysis.data.readers.read_table` reads it whole.
 
-    Blank rows are held back until a later row holds a value (so trailing blank rows are
-    dropped), and rows that may be short lines are checked at the end.
+    The encodings are tried in turn; text that fails to decode after chunks were read raises
+    :class:`_WrongEncoding`, to validate the file again in the next. Blank rows are held back
+    until a later row holds a value (so trailing blank rows are dropped), and rows that may be
+    short lines are checked at the end.
     """
     try:
         with path.open("rb") as fh:
@@ -232,15 +255,22 @@ def _csv_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
     if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
         raise Unstreamable
     sep = readers._sniff_delimiter(head.decode("latin-1"))
-    for encoding in readers._ENCODINGS:
+    for i, encoding in enumerate(encodings):
+        read: list[int] = []
         try:
             names = readers._csv_header(path, encoding, sep)
             if len({n for n in names if n in wanted}) < len([n for n in names if n in wanted]):
                 raise Unstreamable  # a repeated column name: the reader names it
             open_ends: list[np.ndarray] = []
             starts: list[int] = []
-            yield from _csv_rows(path, encoding, sep, wanted, names, open_ends, starts)
-        except UnicodeDecodeError:
+            for chunk in _csv_rows(path, encoding, sep, wanted, names, open_ends, starts):
+                read.append(len(chunk))
+                yield chunk
+        except UnicodeDecodeError as exc:
+            if read and encodings[i + 1:]:
+                raise _WrongEncoding(encodings[i + 1:]) from exc
+            if read:
+                raise Unstreamable from exc
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
             raise Unstreamable from exc
