@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.data import engine as data_engine
 from analysis.data.loading import load_data
 from analysis.errors import ParameterError
-from analysis.measures import reoffending_sql
 from analysis.measures.cohort import build_cohort
 from analysis.measures.reoffending import (
     add_months,
@@ -198,11 +198,11 @@ def test_engine_parameter_accepted_and_refused(write_params) -> None:
 
 def test_engine_choice(write_params, monkeypatch: pytest.MonkeyPatch) -> None:
     auto = _edge_params(write_params)
-    assert choose_engine(auto, 1_999_999) == "pandas"
-    assert choose_engine(auto, 2_000_000) == "duckdb"
+    assert choose_engine(auto, 9_999_999) == "pandas"
+    assert choose_engine(auto, 10_000_000) == "duckdb"
     assert choose_engine(_edge_params(write_params, engine="pandas"), 10**9) == "pandas"
     assert choose_engine(_edge_params(write_params, engine="duckdb"), 1) == "duckdb"
-    monkeypatch.setattr(reoffending_sql, "_readable", lambda path: path.suffix == ".parquet")
+    monkeypatch.setattr(data_engine, "readable", lambda path: path.suffix == ".parquet")
     assert choose_engine(auto, 10**9) == "pandas"
     with pytest.raises(ParameterError) as exc:
         choose_engine(_edge_params(write_params, engine="duckdb"), 1)

@@ -29,7 +29,7 @@ the CSV files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -59,14 +59,17 @@ from analysis.params import RunParams
 
 __all__ = [
     "AGE_RANGE",
+    "DateReading",
     "RULES",
     "age_at",
     "TableResult",
+    "known_people",
     "validate_cross",
     "validate_offences",
     "validate_people",
     "validate_survival",
     "validate_table",
+    "whole_column_problems",
 ]
 
 #: Plausible age in years at cohort start. Proven-reoffending cohorts start at the age of
@@ -108,6 +111,19 @@ _TYPE_RULE: dict[str, str] = {k: RULES[k] for k in TYPED_KINDS}
 
 #: pandera's own check names mapped to our rule text.
 _PANDERA_CHECKS: dict[str, str] = {"not_nullable": RULES["blank"]}
+
+
+class DateReading(NamedTuple):
+    """How a whole date column is read, for validating it a part at a time.
+
+    ``family``: the position in :func:`analysis.data.parsing.date_families` of the format
+    family the whole column is read with; ``misordered``: whether values fail and every value
+    reads in the other day/month order (the rule then names the setting, and the column's
+    dates are compared with none).
+    """
+
+    family: int
+    misordered: bool
 
 
 class TableResult(NamedTuple):
@@ -216,9 +232,11 @@ def _near_miss(wanted: str, names: list[str]) -> str | None:
 
 
 def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFrame,
-                table: str, date_format: str) -> dict[str, str]:
+                table: str, date_format: str,
+                dates: Mapping[str, DateReading]) -> dict[str, str]:
     """The rule text of each date column: the formats accepted and, where every value of a
-    column that fails would read in the other day/month order, the setting that reads it."""
+    column that fails would read in the other day/month order, the setting that reads it
+    (as ``dates`` says for a column read a part at a time)."""
     label = date_format_label(date_format)
     accepted = "YYYY-MM-DD" if label == "YYYY-MM-DD" else f"YYYY-MM-DD or {label}"
     rule = RULES["date"].format(accepted=accepted)
@@ -228,9 +246,13 @@ def _date_rules(specs: list[ColumnSpec], text: pd.DataFrame, parsed: pd.DataFram
         if s.kind != "date":
             continue
         rules[s.name] = rule
-        failed = parsed[s.name].isna() & text[s.name].notna()
-        if other is not None and failed.any() and parse_dates(
-                text[s.name].dropna(), other).notna().all():
+        if s.name in dates:
+            misordered = dates[s.name].misordered
+        else:
+            failed = parsed[s.name].isna() & text[s.name].notna()
+            misordered = other is not None and bool(failed.any()) and bool(parse_dates(
+                text[s.name].dropna(), other).notna().all())
+        if other is not None and misordered:
             rules[s.name] = (f"{rule}; the values read as {date_format_label(other)}: "
                              f"set data.{table}.date_format: {other}")
     return rules
@@ -262,16 +284,23 @@ def _type_schema(specs: list[ColumnSpec], parsed: pd.DataFrame,
     return pa.DataFrameSchema(columns)
 
 
-def _value_checks(table: str, parsed: pd.DataFrame) -> dict[str, list[pa.Check]]:
-    """Return the value checks of a table's parsed columns, by column name."""
+def _duplicate_check() -> pa.Check:
+    """The check of unique person ids (every row sharing an id fails)."""
+    return _check(RULES["duplicate_id"], lambda v: ~v.duplicated(keep=False))
+
+
+def _value_checks(table: str, parsed: pd.DataFrame,
+                  whole_columns: bool = True) -> dict[str, list[pa.Check]]:
+    """Return the value checks of a table's parsed columns, by column name (without the unique
+    person id check, which needs the whole column, when ``whole_columns`` is False)."""
     lo, hi = AGE_RANGE
     checks: dict[str, list[pa.Check]] = {
         "age": [_check(RULES["age_range"], lambda v: v.between(lo, hi))],
         "prior_offences": [_check(RULES["negative_count"], lambda v: v >= 0)],
         "prior_offences_12m": [_check(RULES["negative_count"], lambda v: v >= 0)],
     }
-    if table in ("people", "survival"):
-        checks["person_id"] = [_check(RULES["duplicate_id"], lambda v: ~v.duplicated(keep=False))]
+    if table in ("people", "survival") and whole_columns:
+        checks["person_id"] = [_duplicate_check()]
     if table == "survival":
         checks["duration"] = [_check(RULES["duration"], lambda v: v > 0)]
     if "cohort_start" in parsed and "exit_date" in parsed:
@@ -310,9 +339,10 @@ def age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
     return (years - before_birthday.astype(int)).astype("Float64")
 
 
-def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame) -> pa.DataFrameSchema:
+def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame,
+                  whole_columns: bool = True) -> pa.DataFrameSchema:
     """Schema on the parsed columns: ranges, follow-up, date order, unique ids."""
-    checks = _value_checks(table, parsed)
+    checks = _value_checks(table, parsed, whole_columns)
     role_columns = {s.name for s in specs if s.origin == "role"}
     columns = {
         name: pa.Column(nullable=True, checks=checks[name])
@@ -340,7 +370,9 @@ def _treatment_spec(table: str, specs: list[ColumnSpec], params: RunParams) -> C
     return next((s for s in specs if s.name == name and s.kind == "flag"), None)
 
 
-def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) -> TableResult:
+def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str,
+                   whole_columns: bool = True,
+                   dates: Mapping[str, DateReading] | None = None) -> TableResult:
     """Check one table read as text and return it parsed, with its problems.
 
     Parameters
@@ -353,6 +385,12 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
         The run parameters (column roles and analysis columns).
     file : str
         The file's name for messages.
+    whole_columns : bool, default True
+        Run the rules that need a whole column (unique person ids, both treatment levels).
+        False for a chunk of the table (:mod:`analysis.data.streaming`), which runs them
+        once with :func:`whole_column_problems`; row numbers are then ``raw.index + 1``.
+    dates : mapping of str to DateReading, optional
+        How each date column (by role name) of the whole table is read, for a chunk of it.
 
     Returns
     -------
@@ -365,20 +403,56 @@ def validate_table(table: str, raw: pd.DataFrame, params: RunParams, file: str) 
     specs = [s for s in specs if s.source in raw.columns]
     labels = {s.name: s.label for s in specs}
     date_format = getattr(table_params(params, table), "date_format", DEFAULT_DATE_FORMAT)
-    columns = {s.name: read_column(raw[s.source], s.kind, date_format) for s in specs}
+    dates = dates or {}
+    columns = {s.name: read_column(raw[s.source], s.kind, date_format,
+                                   dates[s.name].family if s.name in dates else None)
+               for s in specs}
     text = pd.DataFrame({name: pair[0] for name, pair in columns.items()}, index=raw.index, copy=False)
     parsed = pd.DataFrame({name: pair[1] for name, pair in columns.items()}, index=raw.index, copy=False)
     del columns
-    date_rules = _date_rules(specs, text, parsed, table, date_format)
+    date_rules = _date_rules(specs, text, parsed, table, date_format, dates)
     problems += _schema_problems(_type_schema(specs, parsed, date_rules), text, file, labels)
     del text
     for name in _misordered(date_rules, date_format):
         parsed[name] = pd.NaT  # its values that did parse may be misread: compare none of them
-    problems += _schema_problems(_value_schema(table, specs, parsed), parsed, file, labels)
-    problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
+    problems += _schema_problems(_value_schema(table, specs, parsed, whole_columns), parsed,
+                                 file, labels)
+    if whole_columns:
+        problems += _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
     order = {s.label: i for i, s in enumerate(specs)}
     problems.sort(key=lambda p: order.get(p.column or "", -1))
     return TableResult(parsed, problems)
+
+
+def whole_column_problems(table: str, parsed: pd.DataFrame, params: RunParams,
+                          file: str) -> list[Problem]:
+    """The rules of a table that need whole columns: unique person ids, both treatment levels.
+
+    Parameters
+    ----------
+    table : {"survival", "people", "offences"}
+        Which table ``parsed`` is.
+    parsed : pandas.DataFrame
+        The whole table as parsed by :func:`validate_table` (``whole_columns=False``), data
+        row ``i`` at index ``i - 1``.
+    params : RunParams
+        The run parameters.
+    file : str
+        The file's name for messages.
+
+    Returns
+    -------
+    list of Problem
+        Duplicate person ids, then a treatment flag without both levels.
+    """
+    specs = [s for s in table_specs(table, params) if s.name in parsed]
+    labels = {s.name: s.label for s in specs}
+    problems = []
+    if table in ("people", "survival") and "person_id" in labels:
+        schema = pa.DataFrameSchema({"person_id": pa.Column(nullable=True,
+                                                            checks=[_duplicate_check()])})
+        problems += _schema_problems(schema, parsed[["person_id"]], file, labels)
+    return problems + _treatment_problems(parsed, _treatment_spec(table, specs, params), file)
 
 
 def validate_survival(raw: pd.DataFrame, params: RunParams, file: str) -> TableResult:
@@ -403,8 +477,16 @@ def validate_offences(raw: pd.DataFrame, params: RunParams, file: str) -> TableR
     return validate_table("offences", raw, params, file)
 
 
+def known_people(people: pd.DataFrame) -> pd.DataFrame:
+    """The first row of each person id of the people table (``person_id`` and
+    ``cohort_start``), indexed by id: what :func:`validate_cross` looks offences up in."""
+    unique = people.drop_duplicates("person_id").dropna(subset=["person_id"])
+    unique = unique[[c for c in ("person_id", "cohort_start") if c in unique]]
+    return unique.set_index(pd.Index(unique["person_id"]))
+
+
 def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunParams,
-                   files: dict[str, str]) -> list[Problem]:
+                   files: dict[str, str], known: pd.DataFrame | None = None) -> list[Problem]:
     """Check the offences against the people table (records form).
 
     Parameters
@@ -416,6 +498,8 @@ def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunPara
         The run parameters (for the column labels).
     files : dict of str to str
         The file names for messages, by table (``people``, ``offences``).
+    known : pandas.DataFrame, optional
+        :func:`known_people` of ``people``, made once for offences checked in chunks.
 
     Returns
     -------
@@ -425,8 +509,8 @@ def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunPara
     """
     if "person_id" not in people or "person_id" not in offences:
         return []
-    unique = people.drop_duplicates("person_id").dropna(subset=["person_id"])
-    position = pd.Index(unique["person_id"]).get_indexer(offences["person_id"])
+    unique = known_people(people) if known is None else known
+    position = unique.index.get_indexer(offences["person_id"])
     known = pd.Series(position >= 0, index=offences.index)
     columns = {"person_id": pa.Column(nullable=True, checks=[_check(
         RULES["unknown_person"].format(people=files["people"]), lambda v: known)])}

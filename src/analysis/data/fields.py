@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["short_rows"]
+__all__ = ["field_counts", "open_rows", "short_rows"]
+
+_BLOCK = 1 << 24
 
 
 def short_rows(frame: pd.DataFrame, path: Path, encoding: str, sep: str) -> list[int]:
@@ -42,14 +44,90 @@ def short_rows(frame: pd.DataFrame, path: Path, encoding: str, sep: str) -> list
         Rows holding at least one value but fewer fields than the header; blank lines (nothing
         but spaces) are not listed.
     """
-    if frame.shape[1] < 2:
-        return []
-    open_end = np.flatnonzero(frame.iloc[:, -1].isna().to_numpy())
-    if not open_end.size:
+    rows = open_rows(frame)
+    if not rows.size:
         return []
     counts = _field_counts(path, encoding, sep, len(frame))
-    short = open_end[counts[open_end] < frame.shape[1]]
+    short = rows[counts[rows] < frame.shape[1]]
     return (short[_filled(frame.iloc[short])] + 1).tolist()
+
+
+def open_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows that may be short lines: those whose last column is blank.
+
+    A line with fewer fields than the header is such a row, holding some value (a short
+    line) or none (a blank line).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows as read by pandas, every column of the file (a file of one column has none).
+
+    Returns
+    -------
+    numpy.ndarray
+        0-based positions in ``frame``, ascending.
+    """
+    if frame.shape[1] < 2:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(frame.iloc[:, -1].isna().to_numpy())
+
+
+def field_counts(path: Path, encoding: str, sep: str, rows: np.ndarray) -> np.ndarray:
+    """Return the number of fields of the given data rows (1 = first after the header).
+
+    The file is read in blocks, so that a file larger than memory can be examined (a file
+    read in chunks checks its :func:`open_rows` this way: one of them with fewer fields than
+    the header is a short line or a blank line).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    encoding, sep : str
+        The encoding and separator it was read with.
+    rows : numpy.ndarray
+        Data row numbers, ascending.
+
+    Returns
+    -------
+    numpy.ndarray
+        The fields of each row (the largest integer for a row past the end of the file).
+    """
+    if not rows.size:
+        return np.zeros(0, dtype=np.int64)
+    return _counts_streamed(path, encoding, sep, rows)
+
+
+def _counts_streamed(path: Path, encoding: str, sep: str, rows: np.ndarray) -> np.ndarray:
+    """Fields of the given data rows (1 = first after the header), the file read in blocks."""
+    with path.open("rb") as fh:
+        quoted = any(b'"' in block for block in iter(lambda: fh.read(_BLOCK), b""))
+    out = np.full(len(rows), np.iinfo(np.int64).max, dtype=np.int64)
+    if quoted:
+        with path.open(encoding=encoding, newline="") as text:
+            lengths = np.fromiter((max(len(r), 1) for r in csv.reader(text, delimiter=sep)),
+                                  dtype=np.int64)
+        _place(out, rows, lengths, 0)
+        return out
+    first, rest = 0, b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(_BLOCK), b""):
+            data = rest + block
+            cut = data.rfind(b"\n") + 1
+            data, rest = data[:cut], data[cut:]
+            counts = _counts_by_bytes(data, sep)
+            _place(out, rows, counts, first)
+            first += len(counts)
+    if rest:
+        _place(out, rows, _counts_by_bytes(rest, sep), first)
+    return out
+
+
+def _place(out: np.ndarray, rows: np.ndarray, counts: np.ndarray, first: int) -> None:
+    """Copy the counts of lines ``first ..`` (0 = header) that are data ``rows`` into ``out``."""
+    lo, hi = np.searchsorted(rows, [first, first + len(counts)])
+    out[lo:hi] = counts[rows[lo:hi] - first]
 
 
 def _filled(rows: pd.DataFrame) -> np.ndarray:

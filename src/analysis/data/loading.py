@@ -5,6 +5,10 @@ them against the data contract (:mod:`analysis.data.checks`) and returns them as
 :class:`ValidatedData`, with columns renamed to their role names and parsed to proper dtypes.
 Every failed rule of every table is raised together as one :class:`~analysis.errors.DataError`.
 
+With the DuckDB engine (:mod:`analysis.data.engine`) the records form's tables are read and
+validated in chunks (:mod:`analysis.data.streaming`): the people table is kept, parsed, and
+the offences are not (``offences`` is None; the measures come from the files).
+
 The runner validates the data once per run and hands them to the notebook kernels it starts
 from its memory (:mod:`analysis.data.handover`, checked by :func:`data_fingerprint`);
 :func:`load_data` in such a kernel uses them when they come from the same files and data
@@ -30,8 +34,11 @@ from analysis.data.checks import (
     validate_people,
     validate_survival,
 )
+from analysis.data.engine import choose_engine, offence_rows_at_most
+from analysis.data.notices import Notice
 from analysis.data.readers import read_table
 from analysis.data.specs import table_params, table_specs
+from analysis.data.streaming import stream_table
 from analysis.errors import DataError, Problem
 from analysis.files import sha256
 from analysis.params import RunParams
@@ -53,11 +60,15 @@ class ValidatedData:
     form : {"survival", "records"}
         The input form.
     survival, people, offences : pandas.DataFrame or None
-        The tables of the form (the others are None).
+        The tables of the form (the others are None). ``offences`` is None too when the
+        offences were read in chunks by the DuckDB engine and not kept.
     files : dict of str to Path
         The input file of each table (absolute paths).
     rows_read : dict of str to int
         Number of data rows read from each table.
+    notices : list of Notice
+        Warnings found while reading a table that is not kept (dates after the extract date
+        in offences read in chunks).
     """
 
     form: Literal["survival", "records"]
@@ -66,6 +77,7 @@ class ValidatedData:
     offences: pd.DataFrame | None = None
     files: dict[str, Path] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
 
 
 def display_name(path: Path, params: RunParams) -> str:
@@ -140,6 +152,9 @@ def load_data(params: RunParams) -> ValidatedData:
     validated = _handed_over(params)
     if validated is not None:
         return validated
+    if params.data.form == "records" and choose_engine(
+            params, offence_rows_at_most(params)) == "duckdb":
+        return _load_streamed(params)
     tables = _tables(params)
     files = {t: table_params(params, t).file for t in tables}
     names = {t: display_name(files[t], params) for t in tables}
@@ -161,6 +176,56 @@ def load_data(params: RunParams) -> ValidatedData:
     return ValidatedData(form=params.data.form, survival=frames.get("survival"),
                          people=frames.get("people"), offences=frames.get("offences"),
                          files=files, rows_read=rows_read)
+
+
+def _load_streamed(params: RunParams) -> ValidatedData:
+    """Read and validate the records form in chunks, keeping the people table only.
+
+    A table the chunked reading leaves to the whole-table reader (see
+    :mod:`analysis.data.streaming`) is read and validated whole, as on the pandas path; so are
+    offences found to be fewer than the engine's threshold once counted (``data.engine: auto``).
+    """
+    files = {t: table_params(params, t).file for t in ("people", "offences")}
+    names = {t: display_name(files[t], params) for t in files}
+    problems: list[Problem] = []
+    rows_read: dict[str, int] = {}
+    people = _people_streamed(params, names, problems, rows_read)
+    offences, notices = None, []
+    streamed = stream_table("offences", params, names, people)
+    if streamed is not None and choose_engine(params, streamed.rows) == "duckdb":
+        rows_read["offences"] = streamed.rows
+        problems += streamed.problems
+        notices = streamed.notices
+    else:
+        raw = _read("offences", params, names["offences"], problems)
+        if raw is not None:
+            rows_read["offences"] = len(raw)
+            offences, found = validate_offences(raw, params, names["offences"])
+            problems += found
+            del raw
+            if people is not None:
+                problems += validate_cross(people, offences, params, names)
+    if problems:
+        raise DataError(problems)
+    return ValidatedData(form="records", people=people, offences=offences, files=files,
+                         rows_read=rows_read, notices=notices)
+
+
+def _people_streamed(params: RunParams, names: dict[str, str], problems: list[Problem],
+                     rows_read: dict[str, int]) -> pd.DataFrame | None:
+    """The people table read in chunks, or whole when it must be; None if it cannot be read."""
+    streamed = stream_table("people", params, names)
+    if streamed is not None:
+        rows_read["people"] = streamed.rows
+        problems += streamed.problems
+        return streamed.frame
+    raw = _read("people", params, names["people"], problems)
+    if raw is None:
+        return None
+    rows_read["people"] = len(raw)
+    people, found = validate_people(raw, params, names["people"])
+    problems += found
+    return people
 
 
 def _read(table: str, params: RunParams, name: str, problems: list[Problem]) -> pd.DataFrame | None:

@@ -10,7 +10,7 @@ spaces from identifiers and text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -23,6 +23,7 @@ __all__ = [
     "DATE_FORMATS",
     "DEFAULT_DATE_FORMAT",
     "ISO_DATES",
+    "SAMPLE",
     "TYPED_KINDS",
     "ColumnKind",
     "parse_auto",
@@ -32,7 +33,10 @@ __all__ = [
     "parse_integers",
     "parse_numbers",
     "read_column",
+    "chosen_family",
     "date_families",
+    "families_reading",
+    "family_hits",
     "date_format_label",
     "other_date_order",
 ]
@@ -85,7 +89,7 @@ def other_date_order(date_format: str) -> str | None:
 DATE_FORMATS: tuple[tuple[str, ...], ...] = date_families(DEFAULT_DATE_FORMAT)
 
 #: Sample size used to choose a date format family quickly (see :func:`parse_dates`).
-_SAMPLE = 10_000
+SAMPLE = 10_000
 
 #: A column's expected kind: a contract kind, or ``"auto"`` for a covariate (number or text).
 ColumnKind = Kind | Literal["auto"]
@@ -148,7 +152,8 @@ def parse_flags(values: pd.Series) -> pd.Series:
     return values.map(_FLAG_VALUES).astype("Int64")
 
 
-def parse_dates(values: pd.Series, date_format: str = DEFAULT_DATE_FORMAT) -> pd.Series:
+def parse_dates(values: pd.Series, date_format: str = DEFAULT_DATE_FORMAT,
+                family: int | None = None) -> pd.Series:
     """Return text as datetime64[ns], read with the families of ``date_format``.
 
     The first family of :func:`date_families` that reads every value is used; if none does,
@@ -156,42 +161,87 @@ def parse_dates(values: pd.Series, date_format: str = DEFAULT_DATE_FORMAT) -> pd
     column whose values are valid in both day-first and month-first order is read in the
     declared order. To keep a column of bad dates fast, families are tried in the order of their
     success on a sample of the values, and a family that reads none of the sample is not tried
-    on the whole column once another has been.
+    on the whole column once another has been (:func:`chosen_family`). ``family``, the position
+    of a family in :func:`date_families`, reads a part of a column with the family chosen for
+    the whole column.
     """
     families = date_families(date_format)
+    if family is not None:
+        return _parse_date_family(values, families[family])
     present = values.dropna()
-    sample = present.iloc[:_SAMPLE]
-    hits = [int(_parse_date_family(sample, family).notna().sum()) for family in families]
-    order = sorted(range(len(families)), key=lambda i: -hits[i])
-    best: pd.Series | None = None
-    for i in order:
-        if best is not None and hits[i] == 0:
+    parsed: dict[int, pd.Series] = {}
+
+    def reads(i: int) -> int:
+        parsed[i] = _parse_date_family(values, families[i])
+        return int(parsed[i].notna().sum())
+
+    return parsed[chosen_family(family_hits(present.iloc[:SAMPLE], date_format), reads,
+                                len(present))]
+
+
+def family_hits(values: pd.Series, date_format: str = DEFAULT_DATE_FORMAT) -> list[int]:
+    """How many of the values each family of :func:`date_families` reads."""
+    return [int(_parse_date_family(values, family).notna().sum())
+            for family in date_families(date_format)]
+
+
+def chosen_family(sample_hits: Sequence[int], reads: Callable[[int], int], present: int) -> int:
+    """The family a whole column is read with (see :func:`parse_dates`).
+
+    Parameters
+    ----------
+    sample_hits : sequence of int
+        The values of the column's sample (its first values) each family reads.
+    reads : callable
+        The values of the whole column family ``i`` reads.
+    present : int
+        The column's values (blanks left out).
+
+    Returns
+    -------
+    int
+        The first family, in the order of the sample's hits, that reads every value; if none
+        does, the one reading most (of those tried).
+    """
+    best, most = -1, -1
+    for i in sorted(range(len(sample_hits)), key=lambda i: -sample_hits[i]):
+        if best >= 0 and sample_hits[i] == 0:
             break
-        parsed = _parse_date_family(values, families[i])
-        if int(parsed.notna().sum()) == len(present):
-            return parsed
-        if best is None or parsed.notna().sum() > best.notna().sum():
-            best = parsed
-    assert best is not None
+        n = reads(i)
+        if n == present:
+            return i
+        if n > most:
+            best, most = i, n
     return best
 
 
 def _parse_date_family(values: pd.Series, family: tuple[str, ...]) -> pd.Series:
     """Parse with the first format of ``family``; values it misses are tried with the others.
 
-    When more than :data:`_SAMPLE` values are still unread, a further format is tried on all of
-    them only if it reads some of the first :data:`_SAMPLE` (a failing parse is slow).
+    When more than :data:`SAMPLE` values are still unread, a further format is tried on all of
+    them only if it reads some of the first :data:`SAMPLE` (a failing parse is slow).
     """
     parsed = pd.to_datetime(values, format=family[0], errors="coerce")
     for fmt in family[1:]:
         rest = values[parsed.isna() & values.notna()]
         if rest.empty:
             break
-        if len(rest) > _SAMPLE and pd.to_datetime(rest.iloc[:_SAMPLE], format=fmt,
+        if len(rest) > SAMPLE and pd.to_datetime(rest.iloc[:SAMPLE], format=fmt,
                                                   errors="coerce").isna().all():
             continue
         parsed[rest.index] = pd.to_datetime(rest, format=fmt, errors="coerce").dt.normalize()
     return parsed
+
+
+def families_reading(value: str, date_format: str = DEFAULT_DATE_FORMAT) -> tuple[int, ...]:
+    """Return the positions in :func:`date_families` of the families that read one date.
+
+    A column read in chunks keeps the whole column's one-format rule when every chunk is read
+    whole by the same family: this tells the family of a chunk by its first value.
+    """
+    one = pd.Series([value], dtype=object)
+    return tuple(i for i, family in enumerate(date_families(date_format))
+                 if _parse_date_family(one, family).notna().all())
 
 
 def parse_auto(values: pd.Series) -> pd.Series:
@@ -209,7 +259,7 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
 
 
 def parse_column(values: pd.Series, kind: ColumnKind,
-                 date_format: str = DEFAULT_DATE_FORMAT) -> pd.Series:
+                 date_format: str = DEFAULT_DATE_FORMAT, family: int | None = None) -> pd.Series:
     """Parse a text column to the dtype of its kind.
 
     Parameters
@@ -221,6 +271,8 @@ def parse_column(values: pd.Series, kind: ColumnKind,
         ``id`` and ``text`` → unchanged text; ``auto`` → float64 if all values are numbers.
     date_format : str
         The file's declared date format (see :func:`date_families`), for ``date`` columns.
+    family : int, optional
+        The date format family to read a ``date`` column with (see :func:`parse_dates`).
 
     Returns
     -------
@@ -228,13 +280,13 @@ def parse_column(values: pd.Series, kind: ColumnKind,
         The parsed column; values that do not parse are missing (NaN, NaT or <NA>).
     """
     if kind == "date":
-        return parse_dates(values, date_format)
+        return parse_dates(values, date_format, family)
     parser = _PARSERS.get(kind)
     return values if parser is None else parser(values)
 
 
-def read_column(values: pd.Series, kind: ColumnKind,
-                date_format: str = DEFAULT_DATE_FORMAT) -> tuple[pd.Series, pd.Series]:
+def read_column(values: pd.Series, kind: ColumnKind, date_format: str = DEFAULT_DATE_FORMAT,
+                family: int | None = None) -> tuple[pd.Series, pd.Series]:
     """Clean and parse one column as read.
 
     Parameters
@@ -245,6 +297,8 @@ def read_column(values: pd.Series, kind: ColumnKind,
         The column's kind (see :func:`parse_column`).
     date_format : str
         The file's declared date format (see :func:`date_families`), for ``date`` columns.
+    family : int, optional
+        The date format family to read a ``date`` column with (see :func:`parse_dates`).
 
     Returns
     -------
@@ -262,14 +316,14 @@ def read_column(values: pd.Series, kind: ColumnKind,
     if kind not in TYPED_KINDS:
         text = _clean_text(values)
         return text, parse_column(text, kind)
-    parsed = parse_column(values, kind, date_format)
+    parsed = parse_column(values, kind, date_format, family)
     failed = parsed.isna().to_numpy() & values.notna().to_numpy()
     if not failed.any():
         return values, parsed
     text = values.copy()
     text[failed] = _clean_text(values[failed])
     if kind == "date":
-        return text, parse_column(text, kind, date_format)
+        return text, parse_column(text, kind, date_format, family)
     retry = text[failed].dropna()
     if len(retry):
         parsed[retry.index] = parse_column(retry, kind)

@@ -45,7 +45,7 @@ def validation_notices(params: RunParams, data: ValidatedData) -> list[Notice]:
     """
     files = {table: display_name(path, params) for table, path in data.files.items()}
     frames = {"people": data.people, "offences": data.offences}
-    notices = extract_date_notices(frames, params, files)
+    notices = extract_date_notices(frames, params, files) + data.notices
     treated = treated_group_notice(params, data, files)
     return notices + ([treated] if treated is not None else [])
 

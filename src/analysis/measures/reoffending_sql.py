@@ -11,21 +11,21 @@ Columns are found by the parameters' role mapping (``data.<table>.columns``) and
 with the table's ``date_format`` (ISO dates always read), as the pandas readers do. The files
 are assumed to have passed the data contract's checks: this module does not validate them.
 
-The engine is chosen by ``data.engine`` (:func:`choose_engine`): ``auto`` uses DuckDB from
+The engine is chosen by ``data.engine`` (:func:`analysis.data.engine.choose_engine`): ``auto`` uses DuckDB from
 :data:`DUCKDB_MIN_OFFENCE_ROWS` offence rows up, when both files are CSV or Parquet.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.data.engine import DUCKDB_MIN_OFFENCE_ROWS, choose_engine
 from analysis.data.parsing import DATE_CHOICES, ISO_DATES
-from analysis.data.readers import CSV_SUFFIXES, PARQUET_SUFFIXES
+from analysis.data.readers import PARQUET_SUFFIXES
 from analysis.data.specs import table_params
-from analysis.errors import ParameterError
 from analysis.params import RunParams, TableParams
 
 if TYPE_CHECKING:
@@ -39,51 +39,7 @@ __all__ = [
     "reoffences_by_type_sql",
 ]
 
-#: Offence rows from which ``data.engine: auto`` computes the measures in DuckDB.
-DUCKDB_MIN_OFFENCE_ROWS = 2_000_000
-
 _DATE_TYPES = ("DATE", "TIMESTAMP")
-Engine = Literal["pandas", "duckdb"]
-
-
-def _readable(path: Path) -> bool:
-    """Whether DuckDB reads the file directly (CSV or Parquet, by extension)."""
-    return path.suffix.lower() in CSV_SUFFIXES + PARQUET_SUFFIXES
-
-
-def choose_engine(params: RunParams, offence_rows: int) -> Engine:
-    """Return the engine that computes the records form's per-person measures.
-
-    Parameters
-    ----------
-    params : RunParams
-        Checked parameters; ``data.engine`` is ``auto``, ``pandas`` or ``duckdb``.
-    offence_rows : int
-        Number of rows of the offences table.
-
-    Returns
-    -------
-    {"pandas", "duckdb"}
-        ``auto`` gives ``duckdb`` when ``offence_rows >= DUCKDB_MIN_OFFENCE_ROWS`` and both files
-        are CSV or Parquet, else ``pandas``.
-
-    Raises
-    ------
-    ParameterError
-        If ``data.engine`` is ``duckdb`` and a file is neither CSV nor Parquet.
-    """
-    engine = params.data.engine
-    if engine == "pandas" or params.data.form != "records":
-        return "pandas"
-    files = {t: table_params(params, t).file for t in ("people", "offences")}
-    readable = all(_readable(f) for f in files.values())
-    if engine == "duckdb":
-        if not readable:
-            bad = next(t for t, f in files.items() if not _readable(f))
-            raise ParameterError(f"data.engine: 'duckdb' reads CSV and Parquet files only; "
-                                 f"data.{bad}.file is a '{files[bad].suffix}' file")
-        return "duckdb"
-    return "duckdb" if readable and offence_rows >= DUCKDB_MIN_OFFENCE_ROWS else "pandas"
 
 
 def _literal(text: str) -> str:

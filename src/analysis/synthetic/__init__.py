@@ -65,7 +65,13 @@ from analysis.synthetic.constants import (
     PEOPLE_COLUMNS,
     TIME_VARYING_HAZARD_RATIOS,
 )
-from analysis.synthetic.generator import SyntheticCohort, generate_cohort, main, write_cohort
+from analysis.synthetic.generator import (
+    SyntheticCohort,
+    generate_cohort,
+    main,
+    write_cohort,
+    write_parquet_chunks,
+)
 from analysis.synthetic.hazard import _invert_hazard
 
 __all__ = [
@@ -80,6 +86,7 @@ __all__ = [
     "SyntheticCohort",
     "generate_cohort",
     "write_cohort",
+    "write_parquet_chunks",
     "main",
     "_invert_hazard",
 ]

@@ -1,7 +1,8 @@
 """Public entry points of the SYNTHETIC cohort generator: generate, write, command line.
 
 :func:`generate_cohort` runs the steps of the other modules in a fixed order on one seeded
-random generator, :func:`write_cohort` writes byte-reproducible files and :func:`main` is
+random generator, :func:`write_cohort` writes byte-reproducible files, :func:`write_parquet_chunks`
+writes a cohort too large to generate at once as Parquet, and :func:`main` is
 ``python -m analysis.synthetic``.
 """
 
@@ -142,6 +143,54 @@ def write_cohort(cohort: SyntheticCohort, out_dir: str | Path) -> dict[str, Path
         frame.to_csv(paths[key], index=False, lineterminator="\n", na_rep="",
                      date_format="%Y-%m-%d")
     text = json.dumps(cohort.metadata, sort_keys=True, indent=2, ensure_ascii=False)
+    paths["metadata"].write_text(text + "\n", encoding="utf-8", newline="\n")
+    return paths
+
+
+def write_parquet_chunks(n_people: int, out_dir: str | Path, seed: int = DEFAULT_SEED,
+                         extract_date: str = EXTRACT_DATE,
+                         chunk_people: int = 250_000) -> dict[str, Path]:
+    """Write a large cohort as ``people.parquet`` and ``offences.parquet``, a chunk at a time.
+
+    Chunk ``k`` is :func:`generate_cohort` of up to ``chunk_people`` people with seed
+    ``seed + k``, its person ids numbered on from the previous chunks', so that only one chunk
+    is held in memory. Each chunk is calibrated on its own: the data differ from
+    :func:`generate_cohort` of ``n_people`` at once. ``metadata.json`` is the first chunk's
+    metadata with ``n_people``, ``chunk_people`` and ``chunk_seeds`` of the whole.
+
+    Returns
+    -------
+    dict of pathlib.Path
+        Paths written, keyed ``people``, ``offences`` and ``metadata``.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"people": out / "people.parquet", "offences": out / "offences.parquet",
+             "metadata": out / "metadata.json"}
+    writers: dict[str, pq.ParquetWriter] = {}
+    metadata: dict = {}
+    starts = range(0, n_people, chunk_people)
+    try:
+        for k, first in enumerate(starts):
+            cohort = generate_cohort(min(chunk_people, n_people - first), seed + k, extract_date)
+            metadata = metadata or cohort.metadata
+            for key in ("people", "offences"):
+                frame = getattr(cohort, key)
+                number = frame["person_id"].str.slice(3).astype(np.int64) + first
+                frame["person_id"] = number.map("SYN{:07d}".format)
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if key not in writers:
+                    writers[key] = pq.ParquetWriter(paths[key], table.schema)
+                writers[key].write_table(table.cast(writers[key].schema))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    metadata = {**metadata, "n_people": n_people, "chunk_people": chunk_people,
+                "chunk_seeds": [seed + k for k in range(len(starts))]}
+    text = json.dumps(metadata, sort_keys=True, indent=2, ensure_ascii=False)
     paths["metadata"].write_text(text + "\n", encoding="utf-8", newline="\n")
     return paths
 

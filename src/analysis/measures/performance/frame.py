@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.data.checks import age_at
 from analysis.measures.reoffending import derive_measures, is_eligible
+from analysis.measures.reoffending_sql import derive_measures_sql
 from analysis.params import RunParams
 
 __all__ = ["ADULT", "CHILD", "ALL", "quarter_table", "quarter_key", "performance_frame", "run_frame"]
@@ -85,6 +86,7 @@ def performance_frame(
     year_start_month: int = 4,
     custody_start_type: str = "custody_release",
     iom_flag: str | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per person with what the performance measures need (records form).
 
@@ -104,6 +106,10 @@ def performance_frame(
         Value of ``cohort_start_type`` meaning release from custody.
     iom_flag : str, optional
         The 0/1 column of the Integrated Offender Management intervention.
+    measures : DataFrame, optional
+        The per-person measures of the people eligible by the extract date, as
+        :func:`analysis.measures.reoffending_sql.derive_measures_sql` gives them when the
+        offences are not held in memory; ``offences`` is then not used.
 
     Returns
     -------
@@ -130,11 +136,14 @@ def performance_frame(
     # eligible too (otherwise the first days of a quarter would be reported as the quarter).
     eligible = (is_eligible(f["cohort_start"], extract_date, follow_up_months, waiting_months)
                 & is_eligible(f["quarter_end"], extract_date, follow_up_months, waiting_months))
-    if offences is None:
+    if measures is not None:
+        m = f[["person_id"]].merge(measures, on="person_id", how="left").set_index(f.index)
+    elif offences is None:
         offences = pd.DataFrame({"person_id": pd.Series(dtype=object),
                                  "offence_date": pd.Series(dtype="datetime64[ns]"),
                                  "proven_date": pd.Series(dtype="datetime64[ns]")})
-    m = derive_measures(f, offences, follow_up_months, waiting_months)
+    if measures is None:
+        m = derive_measures(f, offences, follow_up_months, waiting_months)
     f["eligible"] = eligible.to_numpy()
     for col in ("reoffended", "reoffences", "time_days"):
         f[col] = m[col].astype(float).where(f["eligible"])
@@ -164,7 +173,9 @@ def run_frame(
         The run's parameters (form, extract date, follow-up and waiting period, reporting year,
         custody start type).
     people, offences : DataFrame or None
-        The validated people and offences tables (records form).
+        The validated people and offences tables (records form). Offences read in chunks by
+        the DuckDB engine are not held (None): the measures are then computed from the files
+        (:func:`analysis.measures.reoffending_sql.derive_measures_sql`).
     cohort_frame : DataFrame
         The analysis cohort's frame (:func:`analysis.measures.cohort.build_cohort`).
     iom_flag : str, optional
@@ -179,6 +190,7 @@ def run_frame(
     if params.data.form != "records":
         return cohort_frame
     m, perf = params.measures, params.performance
+    measures = derive_measures_sql(params) if offences is None and people is not None else None
     return performance_frame(people, offences, params.data.extract_date, m.follow_up_months,
                              m.waiting_months, perf.year_start_month, perf.custody_start_type,
-                             iom_flag)
+                             iom_flag, measures)
