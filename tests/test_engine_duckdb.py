@@ -229,7 +229,7 @@ def test_auto_engine_derives_from_the_tables_in_memory(root: Path,
 
     params = load_params(root / "params/fast.yaml")
     data = load_data(params)
-    monkeypatch.setattr(reoffending_sql, "DUCKDB_MIN_OFFENCE_ROWS", 1)  # auto chooses DuckDB
+    monkeypatch.setattr(data_engine, "DUCKDB_MIN_OFFENCE_ROWS", 1)  # auto chooses DuckDB
     read: list[str] = []
 
     def from_files(p: RunParams) -> pd.DataFrame:
