@@ -26,6 +26,11 @@ notebooks and the report, values drawn in figures):
    A group's mean of a 0/1 variable, beside the group's size, gives a count: it is suppressed
    where that count, or the people without, is small
    (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
+   An estimate's or a set of weights' group size of 1 to ``min_cell - 1`` (an IPW common
+   support of a handful of people) reads ``"<5"``, and every value of its row ``"suppressed"``
+   (:func:`analysis.models.effects.published_sizes`,
+   :func:`analysis.models.effects.published_weights`); figures, sentences and headlines read
+   the rows the table shows.
    A performance measure's Red/Amber/Green status beside a hidden rate reads "Not rated": it
    would tell on which side of the target the rate lies.
 4. **Secondary suppression.** Where cells add up to a total that is published or can be worked
