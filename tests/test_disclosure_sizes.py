@@ -76,3 +76,31 @@ def test_small_marks_a_set_total_leaves_open_are_kept() -> None:
     # "<5" and "<5" adding up to 5: 1 and 4, 2 and 3, ... either way
     curve = pd.DataFrame({"time": [91, 91, 91], "group": [0, 1, 2], "people": [2, 3, 30]})
     assert suppress_counts(curve, ["people"], sets="time")["people"].tolist() == ["<5", "<5", 30]
+
+
+def _fte(counts: list[int]) -> pd.DataFrame:
+    quarters = ["2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4",
+                "2023/24 Q1", "2023/24 Q2"][:len(counts)]
+    windows = [np.nan] * 3 + [float(sum(counts[i - 3:i + 1])) for i in range(3, len(counts))]
+    return pd.DataFrame({"area": "All areas", "quarter": quarters, "fte_quarter": counts,
+                         "fte_12m": windows, "rate_per_100000": windows})
+
+
+def test_a_window_under_a_small_published_total_reads_small() -> None:
+    from analysis.measures.performance.published import published_rolling
+
+    # quarters 0, 0, 0, 1, 1, 0, 0: all quarters hold 2 ("<5" in the report), so no window holds
+    # more than 4; "suppressed" on the window of two "<5" quarters would be pinned to 2 to 4
+    table = _fte([0, 0, 0, 1, 1, 0, 0])
+    out = published_rolling(table, "fte", ["rate_per_100000"], total_published=True)
+    assert out["fte_12m"].tolist()[3:] == ["<5", "<5", "<5", "<5"]
+    alone = published_rolling(table, "fte", ["rate_per_100000"])
+    assert alone["fte_12m"].tolist()[3:] == ["<5", "suppressed", "suppressed", "suppressed"]
+
+
+def test_a_window_under_a_large_total_keeps_its_marks() -> None:
+    from analysis.measures.performance.published import published_rolling
+
+    table = _fte([0, 0, 0, 1, 1, 0, 9])
+    out = published_rolling(table, "fte", ["rate_per_100000"], total_published=True)
+    assert out["fte_12m"].tolist()[3:] == ["<5", "suppressed", "suppressed", "suppressed"]
