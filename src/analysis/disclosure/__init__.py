@@ -26,6 +26,11 @@ notebooks and the report, values drawn in figures):
    A group's mean of a 0/1 variable, beside the group's size, gives a count: it is suppressed
    where that count, or the people without, is small
    (:func:`analysis.measures.balance.published_balance`, :func:`analysis.models.effects.published_means`).
+   An estimate's or a set of weights' group size of 1 to ``min_cell - 1`` (an IPW common
+   support of a handful of people) reads ``"<5"``, and every value of its row ``"suppressed"``
+   (:func:`analysis.models.effects.published_sizes`,
+   :func:`analysis.models.effects.published_weights`); figures, sentences and headlines read
+   the rows the table shows.
    A performance measure's Red/Amber/Green status beside a hidden rate reads "Not rated": it
    would tell on which side of the target the rate lies.
 4. **Secondary suppression.** Where cells add up to a total that is published or can be worked
@@ -44,7 +49,10 @@ notebooks and the report, values drawn in figures):
    to reoffence; a group's "All cohorts" row and the cohort notebook's table by group) is
    hidden alike in both (``forced`` of :func:`suppress_counts`). Where the parts marked
    ``"<5"`` of a set with a shown total would be pinned by it (six ``"<5"`` quarters of a total
-   of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`); so does a
+   of 6 are 1 each), they read ``"suppressed"`` instead (:func:`unpinned_marks`), and so where the set's total is
+   published elsewhere (two ``"<5"`` groups of a weighted curve of 2 people, a ``"<5"``
+   subgroup level beside a ``"suppressed"`` one adding up to 1; :func:`unpinned_set_marks`,
+   applied by :func:`suppress_counts` with ``sets``); so does a
    ``"<5"`` count beside its shown total of ``min_cell`` (5 offenders, ``"<5"`` reoffenders:
    1 to 4 did not reoffend), in every table that publishes that count
    (:func:`unpinned_rests`), and so does a ``"<5"`` count whose parts, marked too, make it at
@@ -99,6 +107,7 @@ from analysis.disclosure.marks import (
     set_floors,
     unpinned_marks,
     unpinned_rests,
+    unpinned_set_marks,
 )
 from analysis.disclosure.policy import (
     SUPPRESSED,
@@ -135,4 +144,5 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
            "is_withheld", "unpinned_marks", "unpinned_rests", "smallest_publishable_cohort",
-           "too_small_to_publish", "least_counts", "pinned_totals", "set_floors"]
+           "too_small_to_publish", "least_counts", "pinned_totals", "set_floors",
+           "unpinned_set_marks"]

@@ -2,7 +2,8 @@
 
 A count marked ``"<5"`` says it is 1 to ``min_cell - 1``; beside a shown total, or the count's
 shown total, such marks can pin a hidden count. :func:`unpinned_marks` and
-:func:`unpinned_rests` read ``"suppressed"`` (some count of 0 or more) there instead, and
+:func:`unpinned_rests` read ``"suppressed"`` (some count of 0 or more) there instead, as
+:func:`unpinned_set_marks` does for sets whose total is published elsewhere, and
 :func:`pinned_totals` names the totals that must be hidden themselves (policy items 3 and 4 of
 :mod:`analysis.disclosure`). :func:`least_counts` and :func:`set_floors` give the least count a
 reader can give a cell from its mark and the marks of its parts.
@@ -17,7 +18,8 @@ import pandas as pd
 
 from analysis.disclosure.policy import SUPPRESSED, is_shown, policy, shows_number
 
-__all__ = ["least_counts", "pinned_totals", "set_floors", "unpinned_marks", "unpinned_rests"]
+__all__ = ["least_counts", "pinned_totals", "set_floors", "unpinned_marks", "unpinned_rests",
+           "unpinned_set_marks"]
 
 
 def least_counts(marks: pd.Series, min_cell: int = 5) -> pd.Series:
@@ -183,7 +185,6 @@ def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterab
     out = published.copy()
     if policy().rounding:
         return out
-    small = f"<{min_cell}"
     for col in columns:
         marks = out[col].astype(object)
         values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
@@ -192,12 +193,62 @@ def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterab
             if len(total) != 1 or not shows_number(marks[total[0]]):
                 continue
             parts = [r for r in rows if not totals[r]]
-            small_parts = [r for r in parts if marks[r] == small]
-            hidden = [r for r in parts if not shows_number(marks[r])]
-            k = len(small_parts)
-            rest = values[total[0]] - sum(values[r] for r in parts if shows_number(marks[r]))
-            alone = len(hidden) == k
-            if k and (rest <= k or (alone and rest >= (min_cell - 1) * k)):
-                marks[small_parts] = SUPPRESSED
+            marks[_pinned_marks(marks[parts], values[parts], values[total[0]], min_cell)] = SUPPRESSED
+        out[col] = marks
+    return out
+
+
+def _pinned_marks(marks: pd.Series, values: pd.Series, total: float,
+                  min_cell: int = 5) -> list:
+    """The labels of the parts marked ``"<5"`` that a set's known ``total`` would pin.
+
+    The ``k`` parts marked ``"<5"`` hold the total minus the shown parts, ``R``: with ``R <= k``
+    every one is 1, and with no other hidden part and ``R >= (min_cell - 1) * k`` every one is
+    ``min_cell - 1``. Returns the ``"<5"`` parts there, else none.
+    """
+    small_parts = [r for r in marks.index if marks[r] == f"<{min_cell}"]
+    k = len(small_parts)
+    hidden = [r for r in marks.index if not shows_number(marks[r])]
+    rest = total - sum(values[r] for r in marks.index if shows_number(marks[r]))
+    alone = len(hidden) == k
+    return small_parts if k and (rest <= k or (alone and rest >= (min_cell - 1) * k)) else []
+
+
+def unpinned_set_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterable[str],
+                       sets: pd.Series, min_cell: int = 5) -> pd.DataFrame:
+    """``published`` with the ``"<5"`` marks of a set read ``"suppressed"`` where the set's
+    total, published elsewhere (the levels of a subgroup add up to the people estimated on, the
+    groups of a curve to its sample), would pin them.
+
+    As :func:`unpinned_marks`, for sets with no total row: the total is the sum of the set's
+    exact counts. With a rounding base (:func:`policy`) no mark is changed.
+
+    Parameters
+    ----------
+    published : DataFrame
+        The display copy (from :func:`~analysis.disclosure.apply_masks`).
+    exact : DataFrame
+        The table with exact counts (same rows).
+    columns : iterable of str
+        The count columns whose sets add up to a known total.
+    sets : Series
+        The label of each row's set (aligned with ``exact``).
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``published``.
+    """
+    out = published.copy()
+    if policy().rounding:
+        return out
+    for col in columns:
+        marks = out[col].astype(object)
+        values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
+        for rows in sets.groupby(sets, sort=False).groups.values():
+            marks[_pinned_marks(marks[rows], values[rows], float(values[rows].sum()),
+                                min_cell)] = SUPPRESSED
         out[col] = marks
     return out

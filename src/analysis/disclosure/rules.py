@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure.marks import unpinned_rests
+from analysis.disclosure.marks import unpinned_rests, unpinned_set_marks
 from analysis.disclosure.policy import SUPPRESSED, is_shown, policy
 
 __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around",
@@ -251,6 +251,17 @@ def _row_secondary(masks: dict[str, pd.Series], counts: pd.DataFrame) -> dict[st
     return {col: mask[col] for col in mask.columns}
 
 
+def _set_labels(df: pd.DataFrame, sets: str | Sequence[str] | bool | None) -> pd.Series | None:
+    """The label of each row's set of ``sets`` (as :func:`suppress_counts`): one set for
+    ``True``, None without sets."""
+    if sets is True:
+        return pd.Series("", index=df.index)
+    if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
+        cols = [sets] if isinstance(sets, str) else list(sets)
+        return df[cols].astype(str).agg("|".join, axis=1)
+    return None
+
+
 def suppression_masks(
     df: pd.DataFrame,
     count_cols: Iterable[str],
@@ -268,10 +279,7 @@ def suppression_masks(
         For each count column, True where it is suppressed.
     """
     count_cols = list(count_cols)
-    labels = None
-    if isinstance(sets, str) or (isinstance(sets, Sequence) and not isinstance(sets, bool)):
-        cols = [sets] if isinstance(sets, str) else list(sets)
-        labels = df[cols].astype(str).agg("|".join, axis=1)
+    labels = None if sets is True else _set_labels(df, sets)
     counts = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").fillna(0) for c in count_cols},
                           index=df.index)
     if row_sets is True:
@@ -374,6 +382,9 @@ def suppress_counts(
     else:
         ties = {col: count_cols for col in derived}
     out = unpinned_rests(apply_masks(df, masks, ties, min_cell), complements or {}, min_cell)
+    labels = _set_labels(df, sets)
+    if labels is not None:
+        out = unpinned_set_marks(out, df, count_cols, labels, min_cell)
     out.attrs[RULE_ATTR] = {
         "counts": count_cols, "derived": ties, "complements": dict(complements or {}),
         "sets": (None if sets is None or sets is False else True if sets is True

@@ -101,7 +101,7 @@ def publish(
 
 
 def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
-                      min_cell: int = 5) -> pd.DataFrame:
+                      min_cell: int = 5, total_published: bool = False) -> pd.DataFrame:
     """A table of counts per quarter and per rolling 12 months under the small-count rule.
 
     For :func:`first_time_entrants` (``name="fte"``) and :func:`custody_rate`
@@ -114,7 +114,9 @@ def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
     A hidden 12-month count reads ``"<5"`` only where its quarters already say it is below 5
     (its one non-zero quarter reads ``"<5"``); elsewhere it reads ``"suppressed"``, since a
     bound on the sum of several ``"<5"`` quarters could pin each of them
-    (:func:`_window_marks`).
+    (:func:`_window_marks`), or where the count of every quarter of all areas, published as
+    ``"<5"``, already bounds it (``total_published``: the performance report's "All cohorts"
+    count of first-time entrants).
     """
     quarter_col, window_col = f"{name}_quarter", f"{name}_12m"
     if table.empty:
@@ -134,27 +136,33 @@ def published_rolling(table: pd.DataFrame, name: str, derived: Sequence[str],
     out = apply_masks(table, {quarter_col: q_mask, window_col: w_mask},
                       {col: [window_col] for col in derived}, min_cell)
     out = unpinned_marks(out, table, [quarter_col], labels, table["area"].eq(ALL_AREAS), min_cell)
+    everyone = float(q_counts[table["area"].eq(ALL_AREAS)].sum()) if total_published else 0.0
     out[window_col] = _window_marks(out[window_col], q_counts.astype(float).where(~q_mask, np.where(
         is_small(q_counts, min_cell), min_cell - 1, np.inf)), table["area"], position, w_mask,
-        min_cell)
+        min_cell, bounded=0 < everyone < min_cell)
     return out
 
 
 def _window_marks(published: pd.Series, most: pd.Series, areas: pd.Series, position: pd.Series,
-                  hidden: pd.Series, min_cell: int) -> pd.Series:
+                  hidden: pd.Series, min_cell: int, bounded: bool = False) -> pd.Series:
     """The published 12-month counts with each hidden one marked by what its quarters say.
 
     ``most`` is the largest value a reader can give each quarter (its count, ``min_cell - 1``
     for ``"<5"``, infinity for ``"suppressed"``); a hidden window whose quarters add up to at
     most ``min_cell - 1`` reads ``"<5"`` (the table says no more than its quarters do), any other
-    ``"suppressed"`` (no bound a reader could add to the quarters').
+    ``"suppressed"`` (no bound a reader could add to the quarters'). With ``bounded`` (the
+    count of every quarter of all areas is 1 to ``min_cell - 1``, and published as ``"<5"``) no
+    window holds more: a hidden window of 1 to ``min_cell - 1`` (``"<5"`` in ``published``)
+    reads ``"<5"`` as it is, since that total already says as much.
     """
     out = published.astype(object).copy()
+    small = f"<{min_cell}"
     for rows in areas.groupby(areas, sort=False).groups.values():
         ordered = position[rows].sort_values().index
         upper = most[ordered].rolling(4, min_periods=4).sum()
         for i in ordered[hidden[ordered].to_numpy()]:
-            out[i] = f"<{min_cell}" if upper[i] <= min_cell - 1 else SUPPRESSED
+            below = upper[i] <= min_cell - 1 or (bounded and published[i] == small)
+            out[i] = small if below else SUPPRESSED
     return out
 
 

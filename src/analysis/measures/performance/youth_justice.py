@@ -232,6 +232,7 @@ def youth_justice(frame: pd.DataFrame, population: pd.DataFrame | None, min_cell
     """
     fte = first_time_entrants(frame, population)
     custody = custody_rate(frame, population)
-    return YouthJustice(fte, custody, published_rolling(fte, "fte", ["rate_per_100000"], min_cell),
+    return YouthJustice(fte, custody, published_rolling(fte, "fte", ["rate_per_100000"], min_cell,
+                                                         total_published=True),
                         published_rolling(custody, "custody", ["rate_per_1000"], min_cell),
                         population is not None)

@@ -59,7 +59,12 @@ from analysis.models.effects.outcome_models import (
     overdispersion_table,
     overdispersion_test,
 )
-from analysis.models.effects.published import published_means, published_subgroups
+from analysis.models.effects.published import (
+    published_means,
+    published_sizes,
+    published_subgroups,
+    published_weights,
+)
 from analysis.models.effects.reporting import (
     evalue,
     evalue_table,
@@ -103,7 +108,9 @@ __all__ = [
     "prepare_sample",
     "published_means",
     "WHOLE_FRAME_METHODS",
+    "published_sizes",
     "published_subgroups",
+    "published_weights",
     "reportability",
     "sample_size_needed",
     "subgroup_effects",

@@ -49,11 +49,13 @@ def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None,
 
 
 def _ipw_row(table: pd.DataFrame | None, scale: str | None = None) -> pd.Series | None:
+    """The ``IPW (ATT)`` row of a contrasts table (of ``scale``), or None where it has none (its
+    published table hides it)."""
     if table is None:
         return None
     rows = table[(table["method"] == "IPW (ATT)")
                  & ((table["scale"] == scale) if scale else True)]
-    return rows.iloc[0]
+    return None if rows.empty else rows.iloc[0]
 
 
 def _contrasts(freq: pd.DataFrame | None, cost: pd.DataFrame | None,

@@ -1,18 +1,30 @@
 """The effect tables under the small-count rule of :mod:`analysis.disclosure`: subgroup
-effects with secondary suppression across levels, and group means that would disclose a
-small number of people or offences.
+effects with secondary suppression across levels, group means that would disclose a small
+number of people or offences, and group sizes (of estimates and of weights) from 1 to
+``min_cell - 1`` with every value of their row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from analysis.disclosure import is_small, small_flag_cells, suppress_counts, suppress_where
 from analysis.measures.balance import is_binary
 
-__all__ = ["published_means", "published_subgroups"]
+__all__ = ["published_means", "published_sizes", "published_subgroups", "published_weights"]
+
+#: The group sizes of an estimates table (people treated and compared with weight above 0).
+SIZE_COLUMNS = ("n_treated", "n_comparison")
+
+#: The values of an estimates row that come from its people: means, estimate and interval.
+ESTIMATE_COLUMNS = ("mean_treated", "mean_comparison", "estimate", "se", "ci_low", "ci_high",
+                    "p_value")
+
+#: The values of a row of :func:`analysis.models.effects.weighting.weight_summary` that come
+#: from its ``n`` people's weights.
+WEIGHT_COLUMNS = ("sum", "mean", "min", "max", "effective_n", "effective_pct")
 
 
 def _small_means(frame: pd.DataFrame, outcome: str, min_cell: int) -> bool:
@@ -76,5 +88,50 @@ def published_means(table: pd.DataFrame, frame: pd.DataFrame, outcome: str | Non
     hidden = pd.Series([_small_means(own[m], name, min_cell)
                         for m, name in zip(methods, names, strict=True)], index=table.index)
     if not hidden.any():
+        return published_sizes(table, min_cell)
+    return published_sizes(suppress_where(table, ["mean_treated", "mean_comparison"], hidden),
+                           min_cell)
+
+
+def _small_rows(table: pd.DataFrame, counts: Sequence[str], values: Sequence[str],
+                min_cell: int) -> pd.DataFrame:
+    """``table`` with its ``counts`` from 1 to ``min_cell - 1`` read ``"<5"`` and the
+    ``values`` of their rows ``"suppressed"`` (:func:`~analysis.disclosure.suppress_counts`,
+    primary suppression); a copy of ``table`` where no count is small."""
+    counts = [c for c in counts if c in table]
+    if not any(is_small(table[c], min_cell).any() for c in counts):
         return table.copy()
-    return suppress_where(table, ["mean_treated", "mean_comparison"], hidden)
+    return suppress_counts(table, counts, [c for c in values if c in table], min_cell)
+
+
+def published_sizes(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """An estimates table with its group sizes under the threshold.
+
+    A row's ``n_treated`` or ``n_comparison`` from 1 to ``min_cell - 1`` (an IPW row whose
+    common support holds a handful of people) reads ``"<5"``, and the row's means, estimate,
+    interval and p-value read ``"suppressed"``: from so few people they give back who
+    reoffended. Tables with no small size are returned as they are (a copy).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Estimates with ``n_treated`` and ``n_comparison`` (either may be missing).
+    min_cell : int
+        Smallest count shown.
+    """
+    return _small_rows(table, SIZE_COLUMNS, ESTIMATE_COLUMNS, min_cell)
+
+
+def published_weights(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
+    """A weights summary (:func:`analysis.models.effects.weighting.weight_summary`) under the
+    threshold: an ``n`` from 1 to ``min_cell - 1`` reads ``"<5"``, and the sum, mean, range and
+    effective size of its weights (which give it back, or a person's weight) ``"suppressed"``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per set of weights and group, with ``n``.
+    min_cell : int
+        Smallest count shown.
+    """
+    return _small_rows(table, ["n"], WEIGHT_COLUMNS, min_cell)
