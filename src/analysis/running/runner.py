@@ -6,7 +6,8 @@ never lost. A failed run keeps its partly executed notebooks in ``outputs/<run-n
 One run of a name runs at a time (:mod:`analysis.running.lock`); each run first removes what
 runs killed outright left behind (:mod:`analysis.running.leftovers`). The notebooks get the
 parameters the runner has checked (:mod:`analysis.running.parameters`) and the data it has
-validated, served from its memory (:mod:`analysis.data.handover`).
+validated, served from its memory (:mod:`analysis.data.handover`). They run in one kernel per
+job slot, set back to the same state before each notebook (:mod:`analysis.running.kernels`).
 """
 
 from __future__ import annotations
@@ -343,7 +344,8 @@ def run(
         Show papermill's per-cell progress bar (with ``jobs=1``; otherwise a line per
         notebook as it starts and ends).
     jobs : int
-        Notebooks executed at once (each in its own kernel); a notebook waits for those named
+        Notebooks executed at once (one kernel each, reused from notebook to notebook and set
+        back before each, :mod:`analysis.running.kernels`); a notebook waits for those named
         in its ``metadata.analysis.depends_on``.
 
     Returns
