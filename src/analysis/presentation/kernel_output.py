@@ -5,7 +5,8 @@ When no output of a notebook may be published (a cohort too small to publish,
 :func:`withhold_kernel_output` makes its kernel show nothing: no printed text, no warnings, no
 value of a cell's last expression, no displayed table or figure. Only what is shown inside
 :func:`shown` reaches the notebook (the statement of why nothing else is published).
-Outside an IPython kernel both do nothing.
+Outside an IPython kernel both do nothing. :func:`release_kernel_output` ends the withholding,
+for a kernel that goes on to run another notebook (:mod:`analysis.running.kernel_state`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["withhold_kernel_output", "shown", "is_withholding"]
+__all__ = ["withhold_kernel_output", "release_kernel_output", "shown", "is_withholding"]
 
 _STATE: dict[str, Any] = {"publish": None}
 
@@ -35,8 +36,8 @@ def withhold_kernel_output() -> None:
 
     Printed text and warnings go to a null stream, a cell's last expression is not displayed
     (``ast_node_interactivity = "none"``) and displayed objects (tables, figures, Markdown,
-    figures the inline backend would show) are dropped. It lasts for the kernel's life: a
-    notebook's kernel runs one notebook.
+    figures the inline backend would show) are dropped. It lasts until
+    :func:`release_kernel_output`, which the runner calls before the kernel runs another notebook.
     """
     try:
         from IPython import get_ipython
@@ -45,10 +46,26 @@ def withhold_kernel_output() -> None:
     shell = get_ipython()
     if shell is None or is_withholding():
         return
+    _STATE["before"] = (sys.stdout, sys.stderr, shell.ast_node_interactivity)
     sys.stdout = sys.stderr = _NullStream()
     shell.ast_node_interactivity = "none"
     _STATE["publish"] = shell.display_pub.publish
     shell.display_pub.publish = _discard
+
+
+def release_kernel_output() -> None:
+    """Show the kernel's output again, as before :func:`withhold_kernel_output` (if it was called)."""
+    publish = _STATE["publish"]
+    if publish is None:
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    sys.stdout, sys.stderr, interactivity = _STATE["before"]
+    if shell is not None:
+        shell.ast_node_interactivity = interactivity
+        shell.display_pub.publish = publish
+    _STATE["publish"] = None
 
 
 @contextmanager

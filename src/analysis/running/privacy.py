@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +71,17 @@ def sensitive_tokens(person_ids: Iterable[str] | None, dates_of_birth: pd.Series
     return tokens
 
 
-def _split(token: str) -> list[str]:
-    """A token and its pieces split at the punctuation allowed inside a token."""
-    return [token, *re.split(r"[_.:]", token)]
+_PIECES = re.compile(r"[_.:]")
+
+
+def _kind(token: str, tokens: dict[str, str]) -> str | None:
+    """The kind of sensitive token ``token`` is, or holds as a piece split at the punctuation
+    allowed inside a token (the token itself first); None if neither."""
+    for piece in (token, *_PIECES.split(token)):
+        kind = tokens.get(piece)
+        if kind is not None:
+            return kind
+    return None
 
 
 def _text(path: Path) -> str:
@@ -94,11 +103,9 @@ def scan_outputs(run_dir: Path, tokens: dict[str, str]) -> list[Finding]:
     for path in sorted(p for p in run_dir.rglob("*") if p.suffix in scanned):
         counts: dict[str, int] = {}
         text = _EMBEDDED_IMAGE.sub(" ", _text(path))
-        for match in _TOKEN.finditer(text):
-            for piece in _split(match.group()):
-                kind = tokens.get(piece)
-                if kind is not None:
-                    counts[kind] = counts.get(kind, 0) + 1
-                    break
+        for token, n in Counter(_TOKEN.findall(text)).items():  # each distinct token once
+            kind = _kind(token, tokens)
+            if kind is not None:
+                counts[kind] = counts.get(kind, 0) + n
         findings += [Finding(str(path.relative_to(run_dir)), k, n) for k, n in counts.items()]
     return findings

@@ -6,13 +6,15 @@ never lost. A failed run keeps its partly executed notebooks in ``outputs/<run-n
 One run of a name runs at a time (:mod:`analysis.running.lock`); each run first removes what
 runs killed outright left behind (:mod:`analysis.running.leftovers`). The notebooks get the
 parameters the runner has checked (:mod:`analysis.running.parameters`) and the data it has
-validated, served from its memory (:mod:`analysis.data.handover`).
+validated, served from its memory (:mod:`analysis.data.handover`). They run in one kernel per
+job slot, set back to the same state before each notebook (:mod:`analysis.running.kernels`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import sys
 import tempfile
@@ -45,6 +47,7 @@ from analysis.running.faults import (
     write_errno,
     writing,
 )
+from analysis.running.kernels import Kernel, KernelNotReady, execute, kernel_pool
 from analysis.running.leftovers import partial_folder, private_folder, remove_stale
 from analysis.running.lock import run_lock
 from analysis.running.model_inputs import check_model_inputs
@@ -145,15 +148,24 @@ def dependencies(notebooks: list[Path]) -> dict[str, set[str]]:
     return deps
 
 
-def _execute_one(nb: Path, tmp: Path, parameters: dict[str, str], progress_bar: bool) -> float:
-    t = time.perf_counter()
+def _execute_one(nb: Path, tmp: Path, parameters: dict[str, str], progress_bar: bool,
+                 idle: queue.SimpleQueue[Kernel]) -> float:
+    """Execute ``nb`` in a kernel taken from ``idle`` (put back after).
+
+    Returns the seconds from the moment the kernel was ready and set back, so that the
+    durations the schedule replays do not depend on which notebook waited for a kernel to start.
+    """
+    kernel = idle.get()
     try:
-        pm.execute_notebook(str(nb), str(tmp / "notebooks" / nb.name), parameters=parameters,
-                            kernel_name=KERNEL, cwd=str(nb.parent), progress_bar=progress_bar,
-                            report_mode=False, request_save_on_cell_execute=False,
-                            shutdown_kernel="immediate")
+        kernel.prepare(nb.parent)
+        t = time.perf_counter()
+        execute(kernel, nb, tmp / "notebooks" / nb.name, parameters, progress_bar)
     except pm.PapermillExecutionError as err:
         raise _NotebookFailed(nb, err) from None
+    except KernelNotReady as err:
+        raise RunFailed(f"notebook {nb.name} did not start: {err}") from None
+    finally:
+        idle.put(kernel)
     return round(time.perf_counter() - t, 2)
 
 
@@ -167,13 +179,14 @@ def _render_page(tmp: Path, nb: Path) -> bool:
 
 
 def _execute_all(notebooks: list[Path], deps: dict[str, set[str]], tmp: Path,
-                 parameters: dict[str, str], jobs: int, log: TextIO, progress_bar: bool
-                 ) -> tuple[dict[str, float], set[str]]:
+                 parameters: dict[str, str], jobs: int, log: TextIO, progress_bar: bool,
+                 idle: queue.SimpleQueue[Kernel]) -> tuple[dict[str, float], set[str]]:
     """Execute the notebooks, up to ``jobs`` at once, each after the notebooks it depends on.
 
     Whenever a kernel is free, the first waiting notebook of ``notebooks`` whose dependencies
-    have finished starts. Each notebook runs in its own kernel and writes its own files, so the
-    outputs do not depend on the order in which independent notebooks finish. Each finished
+    have finished starts, in a kernel of ``idle`` set back to the state it started from
+    (:mod:`analysis.running.kernels`). Each notebook writes its own files, so the outputs do
+    not depend on the order in which independent notebooks finish or the kernel they run in. Each finished
     notebook's report page is rendered while the others run. Returns the durations and the
     notebooks whose page was rendered.
     """
@@ -191,7 +204,7 @@ def _execute_all(notebooks: list[Path], deps: dict[str, set[str]], tmp: Path,
                 pending.remove(nb)
                 print(f"[{total - len(pending)}/{total}] {nb.stem} started", file=log, flush=True)
                 running[pool.submit(_execute_one, nb, tmp, parameters,
-                                    progress_bar and jobs == 1)] = nb
+                                    progress_bar and jobs == 1, idle)] = nb
             if not running:
                 raise RunFailed("notebooks wait for each other: "
                                 + ", ".join(f"{nb.stem} after {sorted(deps[nb.stem])}" for nb in pending))
@@ -299,10 +312,11 @@ def _execute(params: RunParams, data: ValidatedData, fingerprint: str, notebooks
         parameters = {"params_file": str(params_file), "output_dir": str(tmp)}
         by_name = {nb.stem: nb for nb in notebooks}
         with serve(data, fingerprint, private) as handed, kernel_environment(handed) as threads, \
+                kernel_pool(min(max(1, jobs), len(order)), KERNEL, notebooks[0].parent) as idle, \
                 writing(tmp.parent):
             durations, rendered = _execute_all([by_name[n] for n in order],
                                                dependencies(notebooks), tmp, parameters, jobs,
-                                               log, progress_bar)
+                                               log, progress_bar, idle)
     finally:
         shutil.rmtree(private, ignore_errors=True)
     return durations, rendered, threads
@@ -330,7 +344,8 @@ def run(
         Show papermill's per-cell progress bar (with ``jobs=1``; otherwise a line per
         notebook as it starts and ends).
     jobs : int
-        Notebooks executed at once (each in its own kernel); a notebook waits for those named
+        Notebooks executed at once (one kernel each, reused from notebook to notebook and set
+        back before each, :mod:`analysis.running.kernels`); a notebook waits for those named
         in its ``metadata.analysis.depends_on``.
 
     Returns

@@ -7,7 +7,8 @@ of them runs alone at the end. :func:`start_order` replays every order allowed b
 dependencies with the durations of the previous run of the same name (from its
 ``manifest.json``) and returns the order that would finish first. Without a previous run, or
 when no order is faster, the files' order is kept. The order changes only when notebooks run,
-never what they produce: each runs in its own kernel and writes its own files.
+never what they produce: each starts from the same kernel state (:mod:`analysis.running.kernels`)
+and writes its own files.
 """
 
 from __future__ import annotations
