@@ -11,7 +11,7 @@ reader can give a cell from its mark and the marks of its parts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -182,6 +182,22 @@ def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterab
     DataFrame
         A copy of ``published``.
     """
+    def total_row(rows: list, marks: pd.Series, values: pd.Series) -> tuple[list, float] | None:
+        total = [r for r in rows if totals[r]]
+        if len(total) != 1 or not shows_number(marks[total[0]]):
+            return None
+        return [r for r in rows if not totals[r]], float(values[total[0]])
+
+    return _unpinned(published, exact, columns, sets, total_row, min_cell)
+
+
+def _unpinned(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterable[str],
+              sets: pd.Series,
+              split: Callable[[list, pd.Series, pd.Series], tuple[list, float] | None],
+              min_cell: int) -> pd.DataFrame:
+    """``published`` with the ``"<5"`` marks each set's total would pin read ``"suppressed"``
+    (:func:`_pinned_marks`); ``split(rows, marks, values)`` gives a set's parts and its known
+    total, or None where it has none. With a rounding base no mark is changed."""
     out = published.copy()
     if policy().rounding:
         return out
@@ -189,11 +205,10 @@ def unpinned_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: Iterab
         marks = out[col].astype(object)
         values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
         for rows in sets.groupby(sets, sort=False).groups.values():
-            total = [r for r in rows if totals[r]]
-            if len(total) != 1 or not shows_number(marks[total[0]]):
-                continue
-            parts = [r for r in rows if not totals[r]]
-            marks[_pinned_marks(marks[parts], values[parts], values[total[0]], min_cell)] = SUPPRESSED
+            found = split(list(rows), marks, values)
+            if found is not None:
+                parts, total = found
+                marks[_pinned_marks(marks[parts], values[parts], total, min_cell)] = SUPPRESSED
         out[col] = marks
     return out
 
@@ -241,14 +256,7 @@ def unpinned_set_marks(published: pd.DataFrame, exact: pd.DataFrame, columns: It
     DataFrame
         A copy of ``published``.
     """
-    out = published.copy()
-    if policy().rounding:
-        return out
-    for col in columns:
-        marks = out[col].astype(object)
-        values = pd.to_numeric(exact[col], errors="coerce").fillna(0)
-        for rows in sets.groupby(sets, sort=False).groups.values():
-            marks[_pinned_marks(marks[rows], values[rows], float(values[rows].sum()),
-                                min_cell)] = SUPPRESSED
-        out[col] = marks
-    return out
+    def whole_set(rows: list, marks: pd.Series, values: pd.Series) -> tuple[list, float]:
+        return rows, float(values[rows].sum())
+
+    return _unpinned(published, exact, columns, sets, whole_set, min_cell)

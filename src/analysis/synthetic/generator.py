@@ -27,7 +27,7 @@ from analysis.synthetic.model import _build_model
 from analysis.synthetic.numeric import _day
 from analysis.synthetic.offences import _offence_rows, _offence_types
 from analysis.synthetic.people import _draw_demographics, _draw_needs, _draw_priors
-from analysis.synthetic.tables import _offences_table, _people_table, _person_ids
+from analysis.synthetic.tables import PERSON_ID, _offences_table, _people_table, _person_ids
 
 
 @dataclass
@@ -142,9 +142,14 @@ def write_cohort(cohort: SyntheticCohort, out_dir: str | Path) -> dict[str, Path
         frame = getattr(cohort, key)
         frame.to_csv(paths[key], index=False, lineterminator="\n", na_rep="",
                      date_format="%Y-%m-%d")
-    text = json.dumps(cohort.metadata, sort_keys=True, indent=2, ensure_ascii=False)
-    paths["metadata"].write_text(text + "\n", encoding="utf-8", newline="\n")
+    _write_metadata(paths["metadata"], cohort.metadata)
     return paths
+
+
+def _write_metadata(path: Path, metadata: dict) -> None:
+    """Write ``metadata.json`` with sorted keys, an indent of 2 and ``\\n`` line ends."""
+    text = json.dumps(metadata, sort_keys=True, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8", newline="\n")
 
 
 def write_parquet_chunks(n_people: int, out_dir: str | Path, seed: int = DEFAULT_SEED,
@@ -180,7 +185,7 @@ def write_parquet_chunks(n_people: int, out_dir: str | Path, seed: int = DEFAULT
             for key in ("people", "offences"):
                 frame = getattr(cohort, key)
                 number = frame["person_id"].str.slice(3).astype(np.int64) + first
-                frame["person_id"] = number.map("SYN{:07d}".format)
+                frame["person_id"] = number.map(PERSON_ID.format)
                 table = pa.Table.from_pandas(frame, preserve_index=False)
                 if key not in writers:
                     writers[key] = pq.ParquetWriter(paths[key], table.schema)
@@ -190,8 +195,7 @@ def write_parquet_chunks(n_people: int, out_dir: str | Path, seed: int = DEFAULT
             writer.close()
     metadata = {**metadata, "n_people": n_people, "chunk_people": chunk_people,
                 "chunk_seeds": [seed + k for k in range(len(starts))]}
-    text = json.dumps(metadata, sort_keys=True, indent=2, ensure_ascii=False)
-    paths["metadata"].write_text(text + "\n", encoding="utf-8", newline="\n")
+    _write_metadata(paths["metadata"], metadata)
     return paths
 
 

@@ -61,6 +61,10 @@ def _flag(values: np.ndarray, applies: np.ndarray | None = None) -> pd.Series:
     return out
 
 
+#: The synthetic person identifier of a number (1: ``SYN0000001``).
+PERSON_ID = "SYN{:07d}"
+
+
 def _person_ids(n: int) -> np.ndarray:
     """Return identifiers ``SYN0000001`` ... in order.
 
@@ -74,7 +78,7 @@ def _person_ids(n: int) -> np.ndarray:
     numpy.ndarray of object
         Identifiers.
     """
-    return np.array([f"SYN{i:07d}" for i in range(1, n + 1)], dtype=object)
+    return np.array([PERSON_ID.format(i) for i in range(1, n + 1)], dtype=object)
 
 
 def _people_table(ids: np.ndarray, base: Arrays, needs: Arrays, priors: Arrays,
