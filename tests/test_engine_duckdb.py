@@ -21,7 +21,6 @@ from analysis.measures.reoffending import (
 )
 from analysis.measures.reoffending_sql import (
     add_months_sql,
-    choose_engine,
     derive_measures_sql,
     reoffences_by_type_sql,
 )
@@ -198,14 +197,14 @@ def test_engine_parameter_accepted_and_refused(write_params) -> None:
 
 def test_engine_choice(write_params, monkeypatch: pytest.MonkeyPatch) -> None:
     auto = _edge_params(write_params)
-    assert choose_engine(auto, 9_999_999) == "pandas"
-    assert choose_engine(auto, 10_000_000) == "duckdb"
-    assert choose_engine(_edge_params(write_params, engine="pandas"), 10**9) == "pandas"
-    assert choose_engine(_edge_params(write_params, engine="duckdb"), 1) == "duckdb"
+    assert data_engine.choose_engine(auto, 9_999_999) == "pandas"
+    assert data_engine.choose_engine(auto, 10_000_000) == "duckdb"
+    assert data_engine.choose_engine(_edge_params(write_params, engine="pandas"), 10**9) == "pandas"
+    assert data_engine.choose_engine(_edge_params(write_params, engine="duckdb"), 1) == "duckdb"
     monkeypatch.setattr(data_engine, "readable", lambda path: path.suffix == ".parquet")
-    assert choose_engine(auto, 10**9) == "pandas"
+    assert data_engine.choose_engine(auto, 10**9) == "pandas"
     with pytest.raises(ParameterError) as exc:
-        choose_engine(_edge_params(write_params, engine="duckdb"), 1)
+        data_engine.choose_engine(_edge_params(write_params, engine="duckdb"), 1)
     assert str(exc.value) == ("data.engine: 'duckdb' reads CSV and Parquet files only; "
                               "data.people.file is a '.csv' file")
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.checks import age_at
+from analysis.data.engine import choose_engine
 from analysis.data.loading import ValidatedData
 from analysis.disclosure import (
     SUPPRESSED,
@@ -32,7 +33,7 @@ from analysis.disclosure import (
 from analysis.measures.balance import is_binary, smd
 from analysis.measures.proportions import wilson
 from analysis.measures.reoffending import derive_measures, is_eligible, reoffending_rates
-from analysis.measures.reoffending_sql import choose_engine, derive_measures_sql
+from analysis.measures.reoffending_sql import derive_measures_sql
 from analysis.measures.time_scale import months_to_unit
 from analysis.params import RunParams
 

@@ -12,7 +12,7 @@ with the table's ``date_format`` (ISO dates always read), as the pandas readers 
 are assumed to have passed the data contract's checks: this module does not validate them.
 
 The engine is chosen by ``data.engine`` (:func:`analysis.data.engine.choose_engine`): ``auto`` uses DuckDB from
-:data:`DUCKDB_MIN_OFFENCE_ROWS` offence rows up, when both files are CSV or Parquet.
+:data:`analysis.data.engine.DUCKDB_MIN_OFFENCE_ROWS` offence rows up, when both files are CSV or Parquet.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.data.engine import DUCKDB_MIN_OFFENCE_ROWS, choose_engine
 from analysis.data.parsing import DATE_CHOICES, ISO_DATES
 from analysis.data.readers import PARQUET_SUFFIXES
 from analysis.data.specs import table_params
@@ -32,9 +31,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = [
-    "DUCKDB_MIN_OFFENCE_ROWS",
     "add_months_sql",
-    "choose_engine",
     "derive_measures_sql",
     "reoffences_by_type_sql",
 ]
