@@ -251,10 +251,14 @@ def _drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- CSV
 
 
+#: Byte-order marks that open a UTF-16 text file (Excel's "Unicode Text").
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _read_csv(path: Path, sheet: Any, label: str, wanted: Collection[str] | None) -> pd.DataFrame:
     """Read a delimited text file, trying UTF-8 then Windows-1252."""
     head = _read_head(path, label)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(UTF16_BOMS):
         _fail(label, "cannot be read as CSV (the file is UTF-16 text, as Excel's \"Unicode Text\" "
                      "writes it; save it as \"CSV UTF-8\" instead)")
     if b"\x00" in head:

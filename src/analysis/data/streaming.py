@@ -252,7 +252,7 @@ def _csv_chunks(path: Path, wanted: set[str],
             head = fh.read(readers._SNIFF_BYTES)
     except OSError as exc:
         raise Unstreamable from exc
-    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+    if not head or head.startswith(readers.UTF16_BOMS) or b"\x00" in head:
         raise Unstreamable
     sep = readers._sniff_delimiter(head.decode("latin-1"))
     for i, encoding in enumerate(encodings):
