@@ -267,6 +267,56 @@ def monte_carlo(folder: Path) -> str:
     return f"mean NPV {mc.npv.mean():,.0f}"
 
 
+@stage("end to end: files to estimates, in one process")
+def end_to_end(folder: Path) -> str:
+    """Every stage of an analysis in turn, from the files to the estimates, in one process."""
+    from analysis import costs as cst
+    from analysis.data.loading import load_data
+    from analysis.measures.cohort import build_cohort
+    from analysis.models.effects import count_models
+    from analysis.models.effects.matching import match
+    from analysis.models.effects.propensity import fit_propensity
+    from analysis.models.survival import fit_cox, km_table
+
+    params = _params(folder)
+    parts: dict[str, float] = {}
+
+    def part(name: str, work: Callable):
+        t = time.perf_counter()
+        out = work()
+        parts[name] = time.perf_counter() - t
+        return out
+
+    def work() -> str:
+        data = part("read and validate", lambda: load_data(params))
+        c = part("cohort", lambda: build_cohort(params, data))
+        part("Kaplan-Meier", lambda: km_table(c.frame, group_col="group"))
+        frame, covariates, refs = cox_inputs(c.frame, c.covariates)
+        for robust in (False, True):
+            part("Cox robust" if robust else "Cox", lambda r=robust: fit_cox(
+                frame, covariates=covariates, categorical=refs, robust=r))
+        frame, covariates, refs = model_inputs(c.frame, list(c.covariates))
+
+        def matched():
+            ps = fit_propensity(frame, covariates, categorical=refs)
+            return match(ps.logit, ps.treated, caliper_sd=0.2, ratio=1, exact=frame["sex"])
+
+        pairs = part("matching", matched).pairs
+        part("negative binomial", lambda: count_models(frame, "reoffences", covariates, refs))
+        costed = "costs not shown (offences not held)"
+        if c.offences is not None:
+            tables = cst.load_cost_tables(params)
+            at = cst.unit_costs_at(tables, params.costs.price_year)
+            part("costs", lambda: cst.group_costs(cst.person_costs(c.frame, cst.reoffence_costs(
+                c.frame, c.offences, at, tables.mapping, params.costs.attempt_fraction))))
+            costed = "costs"
+        took = ", ".join(f"{name} {secs:.1f}" for name, secs in parts.items())
+        return (f"{len(c.frame):,} people, {len(pairs):,} matched pairs, {costed}; "
+                f"seconds: {took}")
+
+    return timed(work)
+
+
 @stage("runner: 01_cohort, report and identifier scan")
 def runner_report(folder: Path) -> str:
     from analysis.running.runner import run

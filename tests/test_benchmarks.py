@@ -16,7 +16,8 @@ def test_benchmark_script_times_stages_and_writes_the_table(tmp_path: Path) -> N
     out = tmp_path / "performance.md"
     out.write_text("# Performance\n\nkept\n\n<!-- benchmark table start -->\n"
                    "<!-- benchmark table end -->\n\nalso kept\n")
-    stages = ["read and validate", "cohort build", "Cox model (robust SE)"]
+    stages = ["read and validate", "cohort build", "Cox model (robust SE)",
+              "end to end: files to estimates, in one process"]
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks/run_benchmarks.py"),
                            "--sizes", "2000", "--out", str(out), "--stages", *stages],
                           capture_output=True, text=True, timeout=600)
@@ -29,6 +30,11 @@ def test_benchmark_script_times_stages_and_writes_the_table(tmp_path: Path) -> N
     per_person = float(rows[0].split("(")[1].split(" per person")[0])
     assert 4.0 <= per_person <= 6.0  # about five offences each, to 2026-12-31
     assert "2,000 people" in rows[1]
+    whole = rows[4].split(" | ")[5]
+    assert whole.startswith("2,000 people, ") and ", costs; seconds: read and validate " in whole
+    parts = [p.rsplit(" ", 1)[0] for p in whole.split("seconds: ")[1].rstrip(" |").split(", ")]
+    assert parts == ["read and validate", "cohort", "Kaplan-Meier", "Cox", "Cox robust",
+                     "matching", "negative binomial", "costs"]
 
 
 @pytest.mark.slow

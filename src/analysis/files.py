@@ -1,4 +1,8 @@
-"""Where the project's own files are, and what a file holds: the project root and file digests.
+"""Where the project's own files are, what a file holds, and a run's private temporary folders.
+
+The project root and file digests; and :func:`private_folder`, a folder in the temporary folder
+that only this user can read, named with the process id so that the folders of a run killed
+outright can be found and removed (:mod:`analysis.running.leftovers`).
 
 A ground-floor module: every layer may import it, and it imports nothing of the package.
 """
@@ -6,9 +10,23 @@ A ground-floor module: every layer may import it, and it imports nothing of the 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
-__all__ = ["project_root", "sha256"]
+__all__ = ["PRIVATE_PREFIX", "private_folder", "project_root", "sha256"]
+
+#: Start of the name of a private folder; the process id and a random part follow.
+PRIVATE_PREFIX = "analysis-run-"
+
+
+def private_folder() -> Path:
+    """Create a folder readable by this user only, in the temporary folder.
+
+    Its name, ``<temp>/analysis-run-<pid>-<random>``, carries this process's id; the caller
+    removes it when done, and a later run removes it if this process was killed first.
+    """
+    return Path(tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-"))
 
 
 def project_root(start: Path | None = None) -> Path:

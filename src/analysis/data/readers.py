@@ -22,16 +22,15 @@ workbook, the sheet read and its sheets are kept with the table (:func:`file_col
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from analysis.data.cell_text import arrow_as_text, cell_text, frame_as_text
 from analysis.data.fields import short_rows
 from analysis.errors import DataError, Problem
 
@@ -349,39 +348,14 @@ def _read_parquet(path: Path, sheet: Any, label: str, wanted: Collection[str] | 
     reason = "not a valid Parquet file"
     try:
         names = [str(n) for n in pq.read_schema(path).names if not str(n).startswith("__index")]
-        frame = pd.read_parquet(path, columns=_selection(names, wanted))
+        frame = arrow_as_text(pq.read_table(path, columns=_selection(names, wanted)))
     except PermissionError:
         reason = "permission denied"
     except Exception:  # noqa: BLE001 - pyarrow raises many types for corrupt files
         frame = None
     if frame is None:
         _fail(label, f"cannot be read as Parquet ({reason})")
-    return _with_attrs(_keep(_all_text(frame), wanted), names)
-
-
-def _all_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a frame with every column as text (see :func:`_as_text`) and a RangeIndex."""
-    names = [str(c) for c in frame.columns]
-    cols = {n: _as_text(frame.iloc[:, i]) for i, n in enumerate(names)}
-    return pd.DataFrame(cols, index=pd.RangeIndex(len(frame)), columns=names)
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Return a column of any dtype as object text, blanks as NaN, dates as ``YYYY-MM-DD``."""
-    values = values.reset_index(drop=True)
-    missing = values.isna().to_numpy()
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_localize(None)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        dates = values.dropna()
-        fmt = "%Y-%m-%d" if (dates == dates.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
-        text = values.dt.strftime(fmt).astype(object)
-    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        text = values.astype(str).astype(object)
-    else:
-        text = values.astype(object).map(_cell_text, na_action="ignore")
-    text[missing] = np.nan
-    return text
+    return _with_attrs(_keep(frame, wanted), names)
 
 
 # --------------------------------------------------------------------------- Excel
@@ -414,10 +388,10 @@ def _read_excel(path: Path, sheet: str | int | None, label: str,
         frame = None
     if frame is None:
         _fail(label, f"cannot be read as Excel ({reason})")
-    header = ["" if pd.isna(v) else str(_cell_text(v))
+    header = ["" if pd.isna(v) else str(cell_text(v))
               for v in (first.iloc[0].tolist() if len(first) else [])]
     _check_unique(header, wanted, label)
-    return _with_attrs(_keep(_drop_trailing_blank_rows(_all_text(frame)), wanted), header,
+    return _with_attrs(_keep(_drop_trailing_blank_rows(frame_as_text(frame)), wanted), header,
                        (chosen, sheets))
 
 
@@ -430,20 +404,3 @@ def _sheet_name(sheet: str | int | None, sheets: list[str]) -> str | None:
     return sheet if sheet in sheets else None
 
 
-def _cell_text(value: Any) -> Any:
-    """Return one cell as text: dates as ``YYYY-MM-DD``, booleans as ``true``/``false``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float | np.floating) and np.isnan(value):
-        return np.nan
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)

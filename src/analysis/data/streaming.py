@@ -54,6 +54,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis.data import readers
+from analysis.data.cell_text import arrow_as_text
 from analysis.data.checks import (
     RULES,
     DateReading,
@@ -228,7 +229,7 @@ def _parquet_chunks(path: Path, wanted: set[str]) -> Iterator[pd.DataFrame]:
                                       columns=readers._selection(names, wanted))
         first = 0
         for batch in batches:
-            chunk = readers._keep(readers._all_text(batch.to_pandas()), wanted)
+            chunk = readers._keep(arrow_as_text(batch), wanted)
             chunk.index = pd.RangeIndex(first, first + len(chunk))
             first += len(chunk)
             yield readers._with_attrs(chunk, names)

@@ -17,6 +17,9 @@ The engine is chosen by ``data.engine`` (:func:`analysis.data.engine.choose_engi
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,7 @@ import pandas as pd
 from analysis.data.parsing import DATE_CHOICES, ISO_DATES
 from analysis.data.readers import PARQUET_SUFFIXES
 from analysis.data.specs import table_params
+from analysis.files import private_folder
 from analysis.params import RunParams, TableParams
 
 if TYPE_CHECKING:
@@ -137,19 +141,34 @@ def _counted_sql(offences: TableParams, types: dict[str, str]) -> str:
               AND o.proven_day < w.proof_limit)"""
 
 
-def _connect(params: RunParams) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """Open an in-memory DuckDB over the two files; return it and the SQL of the counted offences.
+#: Memory DuckDB may hold for its work before it spills to disk (its default is 80% of the
+#: machine's memory); the rest of the run holds the people table and the models beside it.
+MEMORY_LIMIT = "2GB"
 
-    DuckDB is imported here, so that runs on the pandas engine do not load it.
+
+@contextmanager
+def _connected(params: RunParams) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
+    """An in-memory DuckDB over the two files, and the SQL of the counted offences.
+
+    DuckDB works within :data:`MEMORY_LIMIT` and spills what does not fit into a private
+    folder (:func:`analysis.files.private_folder`, readable by this user only), removed when
+    the connection closes; a run killed meanwhile leaves it to the next run's clean-up. DuckDB
+    is imported here, so that runs on the pandas engine do not load it.
     """
     import duckdb
 
     people, offences = table_params(params, "people"), table_params(params, "offences")
-    con = duckdb.connect(":memory:")
-    people_types = _view(con, "people_raw", people)
-    offence_types = _view(con, "offences_raw", offences)
-    ctes = _windows_sql(params, people, people_types) + "," + _counted_sql(offences, offence_types)
-    return con, ctes
+    spill = private_folder()
+    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT,
+                                             "temp_directory": str(spill)})
+    try:
+        people_types = _view(con, "people_raw", people)
+        offence_types = _view(con, "offences_raw", offences)
+        yield con, _windows_sql(params, people, people_types) + "," + _counted_sql(
+            offences, offence_types)
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def derive_measures_sql(params: RunParams) -> pd.DataFrame:
@@ -170,8 +189,8 @@ def derive_measures_sql(params: RunParams) -> pd.DataFrame:
         ``follow_up_end``, ``reoffended``, ``reoffences``, ``time_days``, ``event``,
         ``competing_event`` and, when the role is mapped, ``exit_reason``.
     """
-    con, ctes = _connect(params)
-    sql = f"""
+    with _connected(params) as (con, ctes):
+        out = con.execute(f"""
         WITH {ctes},
         per_person AS (
             SELECT person_id, count(*) AS reoffences, min(offence_day) AS first_day
@@ -185,11 +204,7 @@ def derive_measures_sql(params: RunParams) -> pd.DataFrame:
                CAST(p.reoffences IS NULL AND w.exit_in IS NOT NULL AS BIGINT) AS competing_event,
                w.exit_reason
         FROM windows AS w LEFT JOIN per_person AS p ON w.person_id = p.person_id
-        ORDER BY w._row"""
-    try:
-        out = con.execute(sql).df()
-    finally:
-        con.close()
+        ORDER BY w._row""").df()
     out["person_id"] = out["person_id"].astype(object)
     out["follow_up_end"] = out["follow_up_end"].astype("datetime64[ns]")
     if "exit_reason" in table_params(params, "people").columns:
@@ -214,14 +229,10 @@ def reoffences_by_type_sql(params: RunParams) -> pd.DataFrame:
         reoffence, sorted by type: as :func:`analysis.measures.reoffending.reoffences_by_type`
         without groups.
     """
-    con, ctes = _connect(params)
-    sql = f"""
+    with _connected(params) as (con, ctes):
+        out = con.execute(f"""
         WITH {ctes}
         SELECT offence_type, CAST(count(*) AS BIGINT) AS reoffences
-        FROM counted GROUP BY offence_type ORDER BY offence_type NULLS LAST"""
-    try:
-        out = con.execute(sql).df()
-    finally:
-        con.close()
+        FROM counted GROUP BY offence_type ORDER BY offence_type NULLS LAST""").df()
     out["offence_type"] = out["offence_type"].astype(object)
     return out

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import psutil
 
-__all__ = ["partial_folder", "private_folder", "remove_stale", "owner_running"]
+from analysis.files import PRIVATE_PREFIX
 
-PRIVATE_PREFIX = "analysis-run-"
+__all__ = ["partial_folder", "remove_stale", "owner_running"]
+
 #: Hand-over folders of earlier versions of the runner, which held the data in a file.
 LEGACY_PRIVATE_PREFIX = "analysis-validated-"
 _RANDOM = r"[a-z0-9_]{8}"  # the random part of tempfile.mkdtemp's names
@@ -35,12 +36,6 @@ def partial_folder(outputs_dir: Path, run_name: str) -> Path:
     """Create the folder a run writes its outputs in until they are complete."""
     return Path(tempfile.mkdtemp(prefix=f".{run_name}.{os.getpid()}.", suffix=".partial",
                                  dir=outputs_dir))
-
-
-def private_folder() -> Path:
-    """Create a folder readable by this user only, in the temporary folder (the caller removes
-    it when the run ends)."""
-    return Path(tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-"))
 
 
 def owner_running(pid: int, folder: Path) -> bool:

@@ -32,7 +32,7 @@ import papermill as pm
 
 from analysis.data.handover import serve
 from analysis.data.loading import ValidatedData, data_fingerprint, load_data
-from analysis.files import project_root, sha256
+from analysis.files import private_folder, project_root, sha256
 from analysis.measures.readiness import validation_notices
 from analysis.params import FAILED_SUFFIX, RunParams
 from analysis.presentation.disclosure_records import PRIVATE_DIR
@@ -48,7 +48,7 @@ from analysis.running.faults import (
     writing,
 )
 from analysis.running.kernels import Kernel, KernelNotReady, execute, kernel_pool
-from analysis.running.leftovers import partial_folder, private_folder, remove_stale
+from analysis.running.leftovers import partial_folder, remove_stale
 from analysis.running.lock import run_lock
 from analysis.running.model_inputs import check_model_inputs
 from analysis.running.parameters import write_resolved
