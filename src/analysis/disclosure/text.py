@@ -25,6 +25,7 @@ horizon), the value of a step curve at a time being that of its last point at or
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,7 +38,9 @@ from analysis.disclosure.cells import ATTACKS, Finding
 
 __all__ = ["Hidden", "drawn_in_figures", "printed_elsewhere", "printed_forms"]
 
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+#: A number as text prints it: thousands separated by commas in groups of three (``12,345.6``)
+#: or no separator (``5.1``); ``5,10.0`` is two numbers, 5 and 10.0.
+_TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,14 @@ def _tokens(text: str) -> list[str]:
     return [t.replace(",", "").replace("E", "e") for t in _TOKEN.findall(text)]
 
 
+def _line_text(line: str, source: str) -> str:
+    """The words of a line: a CSV file's fields apart (its commas separate fields, never the
+    thousands of a number: ``<5,100`` is ``<5`` and ``100``)."""
+    if not source.endswith(".csv"):
+        return line
+    return " ".join(next(csv.reader([line]), []))
+
+
 #: A line with at most this many numbers is a sentence (a row of a table prints more).
 SENTENCE_NUMBERS = 6
 _LINE = re.compile(r"\n|</tr>|</p>|</li>|<br\s*/?>")
@@ -118,7 +129,7 @@ def printed_elsewhere(hidden: Sequence[Hidden], texts: Mapping[str, str],
     found: dict[Hidden, set[str]] = defaultdict(set)
     for source, text in texts.items():
         for line in _LINE.split(text):
-            tokens = _tokens(line)
+            tokens = _tokens(_line_text(line, source))
             sentence = len(tokens) <= SENTENCE_NUMBERS
             matches = [(t, h) for t in tokens if t in by_form for h in by_form[t]
                        if source != f"{h.table}.csv"]

@@ -4,8 +4,8 @@ For each table :class:`~analysis.presentation.outputs.RunOutput` publishes: its 
 role of each column, its sums and its links to other tables; :mod:`analysis.disclosure.ledger`,
 with what :mod:`analysis.presentation.published_roles` declares) and the exact values of the
 cells it hides. For each figure: the curves it draws (step functions such as a
-Kaplan-Meier curve, and lines of more than :data:`CURVE_POINTS` points, as their x and y), the
-other values
+Kaplan-Meier curve, lines of more than :data:`CURVE_POINTS` points and lines a plot declares
+curves with :func:`mark_curves`, as their x and y), the other values
 it draws (markers, short lines, band edges, bar ends) and its words (title, labels,
 annotations). They go to the run's private folder
 ``.disclosure/`` (readable by the user only), are read by the audit before the run is moved into
@@ -32,12 +32,14 @@ from matplotlib.text import Text
 from analysis.disclosure.ledger import hidden_exact, table_ledger
 from analysis.presentation.published_roles import declared
 
-__all__ = ["figure_data", "record_figure", "record_table", "PRIVATE_DIR"]
+__all__ = ["figure_data", "mark_curves", "record_figure", "record_table", "PRIVATE_DIR"]
 
 #: The run's private folder for the audit's records (deleted before the run is moved into place).
 PRIVATE_DIR = ".disclosure"
 #: Lines with more points than this are curves (read at the times of the hidden cells).
 CURVE_POINTS = 50
+#: The attribute :func:`mark_curves` sets on a line drawn as a function of its x axis.
+_CURVE = "_analysis_drawn_as_curve"
 
 
 def _write_private(path: Path, obj: Any) -> None:
@@ -65,11 +67,22 @@ def _floats(values: Any) -> list[float]:
     return [float(v) for v in array[np.isfinite(array)]]
 
 
+def mark_curves(*lines: Line2D) -> None:
+    """Declare drawn lines curves, however few their points: a function of the x axis drawn
+    over a grid (a funnel plot's control limits at every whole number of people), whose points
+    are not values of particular rows. The audit reads a curve at the times of a hidden cell's
+    row (:func:`analysis.disclosure.text.drawn_in_figures`), as it reads a long line."""
+    for line in lines:
+        setattr(line, _CURVE, True)
+
+
 def _is_curve(line: Line2D, points: int) -> bool:
-    """A drawn line that is a curve: a step function (Kaplan-Meier) or a long line."""
+    """A drawn line that is a curve: a step function (Kaplan-Meier), a long line or a line
+    declared one (:func:`mark_curves`)."""
     if line.get_linestyle() in ("None", "", " ", "none") or points < 2:
         return False
-    return str(line.get_drawstyle()).startswith("steps") or points > CURVE_POINTS
+    return (str(line.get_drawstyle()).startswith("steps") or points > CURVE_POINTS
+            or bool(getattr(line, _CURVE, False)))
 
 
 def _bar_values(bars: list[Rectangle]) -> list[float]:

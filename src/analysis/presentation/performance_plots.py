@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.measures.needs import need_label
 from analysis.measures.performance import ADULT, CHILD, PAN_DORSET_MEASURES
+from analysis.presentation.disclosure_records import mark_curves
 from analysis.presentation.style import PALETTE, STYLE
 
 __all__ = [
@@ -226,9 +227,10 @@ def _funnel_panel(ax: plt.Axes, units: pd.DataFrame, curves: pd.DataFrame, size:
     styles = {min(curves["level"]): ("--", 1.0), max(curves["level"]): ("-", 1.0)}
     for level, c in curves.groupby("level"):
         ls, lw = styles[level]
-        ax.plot(c["size"], scale * c["lower"], color="grey", ls=ls, lw=lw,
-                label=f"{level:.1%} limits".replace(".0%", "%"))
-        ax.plot(c["size"], scale * c["upper"], color="grey", ls=ls, lw=lw)
+        # the limits are a function of the size and the national rate alone: curves
+        mark_curves(*ax.plot(c["size"], scale * c["lower"], color="grey", ls=ls, lw=lw,
+                             label=f"{level:.1%} limits".replace(".0%", "%")),
+                    *ax.plot(c["size"], scale * c["upper"], color="grey", ls=ls, lw=lw))
     ax.axhline(scale * target, color="black", lw=1, label=label)
     if small is not None and len(small):
         ax.scatter(small[size], scale * small["value"], s=14, color=PALETTE[5], alpha=0.8,

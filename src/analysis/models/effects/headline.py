@@ -1,7 +1,9 @@
 """The headline numbers of the intervention-effects analysis, as ``results.json`` records them.
 
-What could not be estimated (passed here as None) is recorded as None, and counts of people
-below the disclosure threshold as ``"<5"``.
+What could not be estimated (passed here as None) is recorded as None, counts of people below
+the disclosure threshold as ``"<5"``, and what the published risk-difference table hides (a
+method's estimate, the doubly robust risks, with the risk ratio and E-values that would give
+them back) as ``"suppressed"``.
 """
 
 from __future__ import annotations
@@ -23,15 +25,37 @@ RR_MEASURE = "risk ratio (doubly robust)"
 DR_METHOD = "Doubly robust AIPW (ATT)"
 
 
+def _as_shown(row: pd.DataFrame, pairs: Sequence[tuple[Any, str]]) -> list[Any]:
+    """Each value as the published row shows its column: ``"suppressed"`` where the row hides
+    it (or shows no number), the value itself where it shows one or where there is no row."""
+    return [value if not len(row) or shows_number(row[col].iloc[0]) else SUPPRESSED
+            for value, col in pairs]
+
+
+def _dr_row(published: pd.DataFrame | None) -> pd.DataFrame:
+    """The doubly robust row of a published risk-difference table (no rows without one)."""
+    if published is None:
+        return pd.DataFrame()
+    return published[published["method"].eq(DR_METHOD)]
+
+
 def _shown_risks(dr: AIPWResult, published: pd.DataFrame | None) -> list[Any]:
     """The doubly robust row's risks of the treated and the comparison as its published table
     shows them: ``"suppressed"`` where it hides them (:func:`published_means`)."""
-    risks: list[Any] = [dr.risk_treated, dr.risk_comparison]
-    if published is None:
-        return risks
-    row = published[published["method"].eq(DR_METHOD)]
-    return [value if not len(row) or shows_number(row[col].iloc[0]) else SUPPRESSED
-            for value, col in zip(risks, ("mean_treated", "mean_comparison"), strict=True)]
+    return _as_shown(_dr_row(published), [(dr.risk_treated, "mean_treated"),
+                                          (dr.risk_comparison, "mean_comparison")])
+
+
+def _ratio_hidden(dr: AIPWResult, published: pd.DataFrame | None) -> bool:
+    """Whether the risk ratio is withheld: beside the risk difference it gives back both risks
+    (``RD / (RR - 1)`` is the comparison's risk), so it is shown only where they are."""
+    return not all(shows_number(v) for v in _shown_risks(dr, published))
+
+
+def _by_method(table: pd.DataFrame, published: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """Each method's estimate and interval as the published table shows them (``"suppressed"``
+    in the rows it hides)."""
+    return estimates_by_method(table if published is None else published)
 
 
 def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None,
@@ -42,10 +66,16 @@ def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None,
             "risk_difference_by_method"]
     if table is None or dr is None:
         return dict.fromkeys(keys)
+    estimate, low, high, se, p = _as_shown(_dr_row(published), [
+        (dr.estimate, "estimate"), (dr.ci_low, "ci_low"), (dr.ci_high, "ci_high"),
+        (dr.se, "se"), (dr.p_value, "p_value")])
+    hide = _ratio_hidden(dr, published)
+    ratio = SUPPRESSED if hide else dr.risk_ratio
+    ratio_ci = [SUPPRESSED] * 2 if hide else [dr.rr_ci_low, dr.rr_ci_high]
     return dict(zip(keys, [
-        table["method"].iloc[-1], dr.estimate, [dr.ci_low, dr.ci_high], dr.se, dr.p_value,
-        dr.ci_method, *_shown_risks(dr, published), dr.risk_ratio,
-        [dr.rr_ci_low, dr.rr_ci_high], estimates_by_method(table)], strict=True))
+        table["method"].iloc[-1], estimate, [low, high], se, p, dr.ci_method,
+        *_shown_risks(dr, published), ratio, ratio_ci, _by_method(table, published)],
+        strict=True))
 
 
 def _ipw_row(table: pd.DataFrame | None, scale: str | None = None) -> pd.Series | None:
@@ -77,12 +107,16 @@ def _contrasts(freq: pd.DataFrame | None, cost: pd.DataFrame | None,
     )
 
 
-def _evalues(evalues: pd.DataFrame | None) -> dict[str, Any]:
+def _evalues(evalues: pd.DataFrame | None, ratio_hidden: bool = False) -> dict[str, Any]:
+    """The E-values; those of the risk ratio ``"suppressed"`` where the ratio is (an E-value
+    gives its risk ratio back)."""
     out: dict[str, Any] = dict(evalue_rr=None, evalue_rr_ci=None, evalue_hr=None,
                                evalue_hr_ci=None)
     for r in ([] if evalues is None else evalues.itertuples()):
         key = "rr" if r.measure == RR_MEASURE else "hr"
-        out[f"evalue_{key}"], out[f"evalue_{key}_ci"] = r.evalue, r.evalue_ci
+        hide = key == "rr" and ratio_hidden
+        out[f"evalue_{key}"], out[f"evalue_{key}_ci"] = ((SUPPRESSED, SUPPRESSED) if hide
+                                                         else (r.evalue, r.evalue_ci))
     return out
 
 
@@ -122,13 +156,15 @@ def headline_numbers(treatment: str, submitted_treated: int, table: pd.DataFrame
     min_cell : int
         Smallest count shown.
     published : DataFrame, optional
-        The risk-difference table as published: the risks of the treated and the comparison
-        it hides are recorded as ``"suppressed"``.
+        The risk-difference table as published: what it hides (a method's estimate and
+        interval, the doubly robust risks of the treated and the comparison) is recorded as
+        ``"suppressed"``, and so are the risk ratio and its E-values where the risks are
+        hidden (beside the risk difference they would give the risks back).
     """
     return dict(
         treatment=treatment, estimand="ATT",
         **_risk_difference(table, dr, published), **_contrasts(freq, cost, hr, price_year),
-        **_evalues(evalues),
+        **_evalues(evalues, dr is not None and _ratio_hidden(dr, published)),
         reportable=reportable, reportable_time=reportable_time,
         n_submitted_treated=shown_count(submitted_treated, min_cell),
         n_treated=None if dr is None else shown_count(dr.n_treated, min_cell),
