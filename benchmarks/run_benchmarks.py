@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import resource
@@ -285,16 +286,24 @@ def end_to_end(folder: Path) -> str:
         t = time.perf_counter()
         out = work()
         parts[name] = time.perf_counter() - t
+        if os.environ.get("BENCHMARK_GC"):
+            import gc
+            gc.collect()
+        if os.environ.get("BENCHMARK_MEMORY"):
+            print(f"{name}: {parts[name]:.1f} s, resident {_resident_mb():,.0f} MB, "
+                  f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB",
+                  file=sys.stderr, flush=True)
         return out
 
     def work() -> str:
-        data = part("read and validate", lambda: load_data(params))
-        c = part("cohort", lambda: build_cohort(params, data))
+        held = {"data": part("read and validate", lambda: load_data(params))}
+        c = part("cohort", lambda: build_cohort(params, held.pop("data")))  # the cohort's copy only
         part("Kaplan-Meier", lambda: km_table(c.frame, group_col="group"))
         frame, covariates, refs = cox_inputs(c.frame, c.covariates)
         for robust in (False, True):
             part("Cox robust" if robust else "Cox", lambda r=robust: fit_cox(
                 frame, covariates=covariates, categorical=refs, robust=r))
+        del frame  # the Cox model's complete cases
         frame, covariates, refs = model_inputs(c.frame, list(c.covariates))
 
         def matched():
@@ -326,6 +335,14 @@ def runner_report(folder: Path) -> str:
                                log=open("/dev/null", "w")))
     pages = len(list((result.path / "report").rglob("*.html")))
     return f"{pages} report pages"
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now, in MB (Linux; 0 elsewhere)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
 
 
 def run_stage(name: str, folder: Path) -> dict:
@@ -398,8 +415,6 @@ def write_doc(rows: list[dict], out: Path) -> None:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 

@@ -480,8 +480,8 @@ def validate_offences(raw: pd.DataFrame, params: RunParams, file: str) -> TableR
 def known_people(people: pd.DataFrame) -> pd.DataFrame:
     """The first row of each person id of the people table (``person_id`` and
     ``cohort_start``), indexed by id: what :func:`validate_cross` looks offences up in."""
-    unique = people.drop_duplicates("person_id").dropna(subset=["person_id"])
-    unique = unique[[c for c in ("person_id", "cohort_start") if c in unique]]
+    unique = people[[c for c in ("person_id", "cohort_start") if c in people]]
+    unique = unique.drop_duplicates("person_id").dropna(subset=["person_id"])
     return unique.set_index(pd.Index(unique["person_id"]))
 
 

@@ -108,7 +108,8 @@ def _add_common(frame: pd.DataFrame, treated: pd.Series, labels: dict[int, str])
     if "age" in frame:
         age = frame["age"].astype(float)
         frame["age_band"] = age_band(age)
-        frame["cohort_group"] = np.where(age < 18, "Child (10-17)", "Adult (18+)")
+        names = np.array(["Adult (18+)", "Child (10-17)"], dtype=object)
+        frame["cohort_group"] = names[(age < 18).to_numpy(dtype=int)]  # two strings, shared
     return frame
 
 
@@ -132,19 +133,18 @@ def _with_age(people: pd.DataFrame) -> None:
         people["age"] = people["age"].fillna(derived) if "age" in people else derived
 
 
-def _measures(params: RunParams, data: ValidatedData, in_cohort: pd.DataFrame) -> pd.DataFrame:
-    """The per-person measures of the people in the cohort (:func:`derive_measures`' columns).
+def _measures_in_engine(params: RunParams, data: ValidatedData) -> pd.DataFrame | None:
+    """The per-person measures from DuckDB (:func:`derive_measures_sql`), or None for pandas.
 
     DuckDB reads the files again when ``data.engine`` is ``duckdb``, or when ``auto`` chooses
     it (:func:`choose_engine`) and the offences table is not held in memory; otherwise the
-    measures come from the validated tables already in memory, which is many times faster
-    than reading the files again and gives the same values.
+    measures come from the validated tables already in memory (:func:`derive_measures`), which
+    is many times faster than reading the files again and gives the same values.
     """
-    m = params.measures
     engine = choose_engine(params, data.rows_read["offences"])
     if engine == "duckdb" and (params.data.engine == "duckdb" or data.offences is None):
         return derive_measures_sql(params)
-    return derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
+    return None
 
 
 def _join_measures(in_cohort: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
@@ -175,10 +175,13 @@ def _records_cohort(params: RunParams, data: ValidatedData) -> Cohort:
     eligible = is_eligible(
         people["cohort_start"], pd.Timestamp(d.extract_date), m.follow_up_months, m.waiting_months
     )
+    measures = _measures_in_engine(params, data)  # before the copy: the two do not overlap
     in_cohort = people.take(np.flatnonzero(eligible.to_numpy()))  # a copy of the people kept
     in_cohort.index = pd.RangeIndex(len(in_cohort))
     _with_age(in_cohort)
-    frame = _join_measures(in_cohort, _measures(params, data, in_cohort))
+    if measures is None:
+        measures = derive_measures(in_cohort, data.offences, m.follow_up_months, m.waiting_months)
+    frame = _join_measures(in_cohort, measures)
     frame = _add_common(frame, frame[d.treatment_flag()], d.treatment_labels)
     flow = _flow_rows([
         ("People read", data.rows_read["people"], ""),
@@ -451,10 +454,11 @@ def complete_cases(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFram
 
     Numeric-like nullable columns (``Int64``) come back as float so that model code can use them.
     """
-    keep = frame[columns].notna().all(axis=1)
-    out = frame.loc[keep].copy()
+    keep = frame[columns].notna().all(axis=1).to_numpy()
+    out = frame.take(np.flatnonzero(keep))  # one copy, numbered afresh in place
+    out.index = pd.RangeIndex(len(out))
     for col in columns:
         if isinstance(out[col].dtype, pd.api.extensions.ExtensionDtype) and \
                 pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].astype(float)
-    return out.reset_index(drop=True), int((~keep).sum())
+    return out, int((~keep).sum())
