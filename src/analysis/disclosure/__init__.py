@@ -80,11 +80,15 @@ notebooks and the report, values drawn in figures):
 6. **Flows.** Record-flow and matching-attrition tables show the people kept at each step;
    counts from 1 to ``min_cell - 1`` read ``"<5"``, but a small exclusion remains the
    difference of two shown totals (:func:`analysis.measures.cohort.published_flow`,
-   :func:`analysis.models.effects.matching.published_attrition`).
+   :func:`analysis.models.effects.matching.published_attrition`). A loss beside a ``"<5"``
+   count kept reads ``"suppressed"``: the step before minus the loss would give the count
+   kept back (:func:`flow_losses`).
 7. **Figures and sentences** read the published tables only: they show no value that a table
    withholds. Kaplan-Meier curves, whose steps are single events, are drawn only for groups
    whose values at every horizon are shown; their numbers at risk are those of the published
-   at-risk table.
+   at-risk table. A histogram beside its group's size draws no bar of 1 to ``min_cell - 1``
+   people, nor the smallest others while the bars not drawn hold 1 to ``min_cell - 1`` people
+   in all (:func:`undrawn_bars`). A sentence gives a count as :func:`count_text` writes it.
 8. **Exempt.** Public figures that are not counts of the people in the data: population
    estimates (the performance measures' population aged 10-17), published comparators and
    reference figures. Model coefficients, test statistics and p-values are not counts.
@@ -124,6 +128,7 @@ from analysis.disclosure.rules import (
     RULE_ATTR,
     apply_masks,
     count_text,
+    flow_losses,
     is_small,
     round_counts,
     secondary_around,
@@ -137,6 +142,7 @@ from analysis.disclosure.rules import (
     suppression_mask,
     suppression_masks,
     too_small_to_publish,
+    undrawn_bars,
 )
 
 __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around", "is_shown",
@@ -145,4 +151,4 @@ __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_ar
            "SUPPRESSED", "HEADLINE_MIN_PEOPLE", "Policy", "policy", "set_policy", "round_counts",
            "is_withheld", "unpinned_marks", "unpinned_rests", "smallest_publishable_cohort",
            "too_small_to_publish", "least_counts", "pinned_totals", "set_floors",
-           "unpinned_set_marks"]
+           "unpinned_set_marks", "flow_losses", "undrawn_bars"]

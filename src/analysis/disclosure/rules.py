@@ -17,6 +17,7 @@ from analysis.disclosure.policy import SUPPRESSED, is_shown, policy
 __all__ = ["apply_masks", "count_text", "shown_count", "is_small", "secondary_around",
            "share_masks", "shown_rows", "small_flag_cells", "suppression_mask",
            "suppression_masks", "suppress_counts", "suppress_where", "EXACT_ATTR", "RULE_ATTR",
+           "flow_losses", "undrawn_bars",
            "HEADLINE_MIN_PEOPLE", "round_counts", "smallest_publishable_cohort",
            "too_small_to_publish"]
 
@@ -159,6 +160,59 @@ def secondary_around(counts: pd.Series, hidden: pd.Series, min_cell: int = 5,
     one hidden cell gets a second one, as it would for a small count.
     """
     return suppression_mask(counts.where(~hidden, 1).fillna(0), min_cell, sets, secondary=True)
+
+
+def flow_losses(flow: pd.DataFrame, pairs: Mapping[str, str],
+                min_cell: int = 5) -> dict[str, pd.Series]:
+    """The losses of a flow to hide beside the small counts they would give back (policy item 6).
+
+    A flow shows the people kept at each step and those lost since the step before, so a
+    step's kept count is the one before minus its loss: where the people kept are 1 to
+    ``min_cell - 1`` (read ``"<5"``), a loss that is not 0 reads ``"suppressed"`` (``forced``
+    of :func:`suppress_counts`).
+
+    Parameters
+    ----------
+    flow : DataFrame
+        One row per step, in order, with exact counts.
+    pairs : mapping of str to str
+        Each column of people kept and the column of the people lost from it at each step.
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    dict of str to Series
+        For each loss column, True where it is hidden.
+    """
+    return {lost: is_small(flow[kept], min_cell)
+            & pd.to_numeric(flow[lost], errors="coerce").gt(0)
+            for kept, lost in pairs.items()}
+
+
+def undrawn_bars(counts: np.ndarray, min_cell: int = 5) -> np.ndarray:
+    """The bars of a histogram not to draw, where the figure gives the group's size (policy
+    item 7): each bar of 1 to ``min_cell - 1`` people and, while the bars not drawn hold 1 to
+    ``min_cell - 1`` people in all (the group's size minus the bars drawn would give them),
+    the smallest bar drawn too (rule 3, repeated until that rest is 0 or at least ``min_cell``).
+
+    Parameters
+    ----------
+    counts : array
+        The people in each bar.
+    min_cell : int
+        Smallest count shown.
+
+    Returns
+    -------
+    array of bool
+        True for each bar not drawn.
+    """
+    values = pd.Series(np.asarray(counts, dtype=float))
+    hidden = is_small(values, min_cell)
+    while 0 < values[hidden].sum() < min_cell and (values[~hidden] > 0).any():
+        hidden[values[~hidden & (values > 0)].idxmin()] = True
+    return hidden.to_numpy()
 
 
 def suppress_where(table: pd.DataFrame, columns: Iterable[str],

@@ -12,7 +12,8 @@ significant digits, and to the ten significant digits of the tables. A line of t
 hidden value away when it is a sentence (at most :data:`SENTENCE_NUMBERS` numbers) printing two
 or more numbers that are hidden values of the same row (an estimate and its interval), or when
 it prints one hidden value to four or more significant digits that no shown value
-prints the same way. Whole numbers are not searched for (a count of 3 cannot be told from any
+prints the same way (a shown whole number printed with decimals, ``2.000``, included). Whole
+numbers are not searched for (a count of 3 cannot be told from any
 other 3), nor are values with fewer than five significant digits alone (0.125 or 1.75 are
 printed by many shown values too).
 
@@ -85,6 +86,16 @@ def printed_forms(h: Hidden) -> set[str]:
     return forms
 
 
+def _shown_forms(v: Hidden) -> set[str]:
+    """The ways a sentence or table could print a shown value: as :func:`printed_forms`, and a
+    whole number to 1 to 4 decimals too (a mean of 2 printed ``2.000`` accounts for those
+    digits)."""
+    if _searchable(v.value) or not np.isfinite(v.value):
+        return printed_forms(v)
+    return {f"{abs(x):.{d}f}" for x in (v.value, 100.0 * v.value, v.value / 100.0)
+            for d in range(1, 5)}
+
+
 def _distinct(value: float) -> bool:
     """A value with five or more significant digits (not a simple fraction such as 0.125)."""
     return _searchable(value) and _significant(f"{abs(value):.10g}".split("e")[0]) >= 5
@@ -125,7 +136,7 @@ def printed_elsewhere(hidden: Sequence[Hidden], texts: Mapping[str, str],
     for h in hidden:
         for form in printed_forms(h):
             by_form[form].append(h)
-    explained = {form for v in shown for form in printed_forms(v)}
+    explained = {form for v in shown for form in _shown_forms(v)}
     found: dict[Hidden, set[str]] = defaultdict(set)
     for source, text in texts.items():
         for line in _LINE.split(text):

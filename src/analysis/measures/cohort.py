@@ -23,6 +23,7 @@ from analysis.data.loading import ValidatedData
 from analysis.disclosure import (
     SUPPRESSED,
     apply_masks,
+    flow_losses,
     is_shown,
     is_small,
     share_masks,
@@ -444,9 +445,12 @@ def published_flow(flow: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
     Counts of people from 1 to ``min_cell - 1`` read ``"<min_cell"``. The people kept at each
     step are shown even when few are excluded, so a small exclusion can be worked out from two
     shown totals: the flow is what a reader needs to judge the cohort, and an exclusion counts
-    records failing a rule of the measures, not people with a characteristic.
+    records failing a rule of the measures, not people with a characteristic. An exclusion
+    beside a ``"<5"`` count of people kept reads ``"suppressed"``: with the step before, it
+    would give them back (:func:`analysis.disclosure.flow_losses`).
     """
-    return suppress_counts(flow, ["people", "excluded"], None, min_cell)
+    forced = flow_losses(flow, {"people": "excluded"}, min_cell)
+    return suppress_counts(flow, ["people", "excluded"], None, min_cell, forced=forced)
 
 
 def complete_cases(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, int]:

@@ -13,11 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import count_text, is_small
+from analysis.disclosure import count_text, undrawn_bars
 from analysis.presentation.labels import level_label, term_label
 from analysis.presentation.style import PALETTE, month_axis
 
-__all__ = ["balance_title", "estimates_figure", "love_plot", "overlap_figure", "subgroup_figure",
+__all__ = ["balance_title", "estimates_figure", "estimates_title", "love_plot", "overlap_figure", "subgroup_figure",
            "subgroup_finding", "weighted_km_figure", "weighted_km_title"]
 
 
@@ -38,8 +38,10 @@ def overlap_figure(
     share of each group, with the common-support limits as dashed lines.
 
     Under the small-count rule, a bar of 1 to ``min_cell - 1`` people is not drawn (with the
-    group's size in the legend it would give their number) and a group size below ``min_cell``
-    reads ``"<min_cell"``.
+    group's size in the legend it would give their number), nor the smallest others where the
+    bars not drawn would hold 1 to ``min_cell - 1`` people in all
+    (:func:`analysis.disclosure.undrawn_bars`), and a group size below ``min_cell`` reads
+    ``"<min_cell"``.
     """
     lab = _labels(labels)
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
@@ -48,7 +50,7 @@ def overlap_figure(
     for g, sign, colour in ((1, 1, PALETTE[1]), (0, -1, PALETTE[0])):
         s = score[t == g].to_numpy(dtype=float)
         counts, _ = np.histogram(s, bins=edges)
-        counts = np.where(is_small(pd.Series(counts), min_cell), 0, counts)
+        counts = np.where(undrawn_bars(counts, min_cell), 0, counts)
         share = counts / max(len(s), 1) * 100
         ax.bar(edges[:-1], sign * share, width=np.diff(edges), align="edge", color=colour,
                alpha=0.8, label=f"{lab[g]} (n = {count_text(len(s), min_cell)})")
@@ -66,6 +68,15 @@ def overlap_figure(
     ax.legend(loc="best", title=f"bars of <{min_cell} people not drawn",
               title_fontsize="small")
     return fig
+
+
+def estimates_title(treatment: str, estimate: float | None) -> str:
+    """The title of the risk-difference estimates figure: the doubly robust estimate in points,
+    or none where the published table withholds it (``estimate`` None,
+    :func:`analysis.models.effects.shown_estimate`)."""
+    if estimate is None:
+        return f"{treatment}: risk difference by method"
+    return f"{treatment}: doubly robust risk difference {100 * estimate:+.1f} points"
 
 
 def balance_title(balance: pd.DataFrame, threshold: float = 0.1,

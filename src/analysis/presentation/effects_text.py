@@ -1,6 +1,8 @@
 """Words and display tables of the intervention-effects analysis: one line per row of each
 effects table (the summaries a reader, and the notebook's output checks, read), the balance
-verdicts, and the estimates table in percentage points.
+verdicts, the common support in words, and the estimates table in percentage points.
+
+Lines read from a published table print its marks (``"<5"``, ``"suppressed"``) as they are.
 """
 
 from __future__ import annotations
@@ -12,16 +14,55 @@ import numpy as np
 import pandas as pd
 
 from analysis.costs.money import gbp
+from analysis.disclosure import count_text, shows_number
 from analysis.models.effects.published import published_means
 
 __all__ = ["attrition_lines", "balance_lines", "contrast_lines", "cost_lines", "estimate_lines",
            "evalue_lines", "hazard_ratio_lines", "imbalance_text", "interaction_lines",
            "rate_ratio_lines", "regression_lines", "risk_difference_shown", "smd_by_sample",
-           "subgroup_gaps"]
+           "subgroup_gaps", "support_lines", "support_left_out", "support_title"]
 
 PERCENT_COLUMNS = {"mean_treated": "treated_pct", "mean_comparison": "comparison_pct",
                    "estimate": "difference_pp", "se": "se_pp", "ci_low": "ci_low_pp",
                    "ci_high": "ci_high_pp"}
+
+
+def _number(value: Any, spec: str = "", scale: float = 1.0) -> str:
+    """A published cell for a sentence: a number formatted by ``spec`` (times ``scale``), a
+    mark as it reads."""
+    if isinstance(value, str):
+        return value
+    return format(value if scale == 1 else scale * value, spec)
+
+
+def support_lines(flow: pd.DataFrame) -> str:
+    """The people within common support, as the last row of a published attrition table
+    (:func:`analysis.models.effects.matching.published_attrition`) shows them."""
+    row = flow.iloc[-1]
+    return f"within common support: {row['treated']} treated, {row['comparison']} comparison"
+
+
+def support_left_out(flow: pd.DataFrame) -> str:
+    """The people left out by the common-support rule, as the last row of a published attrition
+    table shows them (a loss beside a ``"<5"`` count left reads ``"suppressed"``)."""
+    row = flow.iloc[-1]
+    return (f"Left out: {_number(row['treated_lost'], ',')} treated and "
+            f"{_number(row['comparison_lost'], ',')} comparison people.")
+
+
+def support_title(c_statistic: float, outside: int, flow: pd.DataFrame,
+                  min_cell: int = 5) -> str:
+    """The propensity-score figure's title: the c-statistic and the ``outside`` people outside
+    common support, given only where the published attrition table ``flow`` (its last two
+    rows: before and within common support) gives each group's loss already, as a number or as
+    the difference of two numbers; otherwise the total would give a hidden loss back."""
+    before, within = flow.iloc[-2], flow.iloc[-1]
+    title = f"Propensity scores: c-statistic {c_statistic:.2f}"
+    for group in ("treated", "comparison"):
+        if not (shows_number(within[f"{group}_lost"])
+                or (shows_number(before[group]) and shows_number(within[group]))):
+            return title
+    return f"{title}; {count_text(outside, min_cell)} people outside common support"
 
 
 def contrast_lines(table: pd.DataFrame) -> str:
@@ -108,10 +149,13 @@ def smd_by_sample(published: pd.DataFrame) -> pd.DataFrame:
 
 
 def estimate_lines(table: pd.DataFrame) -> str:
-    """One line per method of a risk-difference estimates table, in percentage points."""
+    """One line per method of a risk-difference estimates table, in percentage points (a
+    published table's marks as they read)."""
     return "\n".join(
-        f"{r.method}: {100 * r.estimate:+.2f} points (95% CI {100 * r.ci_low:+.2f} to "
-        f"{100 * r.ci_high:+.2f})" for r in table.itertuples())
+        f"{r.method}: {r.estimate}" if isinstance(r.estimate, str) else
+        f"{r.method}: {_number(r.estimate, '+.2f', 100)} points (95% CI "
+        f"{_number(r.ci_low, '+.2f', 100)} to {_number(r.ci_high, '+.2f', 100)})"
+        for r in table.itertuples())
 
 
 def risk_difference_shown(table: pd.DataFrame, sample: pd.DataFrame, outcome: str,
@@ -162,9 +206,12 @@ def hazard_ratio_lines(table: pd.DataFrame) -> str:
 
 
 def evalue_lines(table: pd.DataFrame) -> str:
-    """One line per measure of an E-value table: the estimate and the two E-values."""
-    return "\n".join(f"{r.measure}: {r.estimate:.3f}, E-value {r.evalue:.2f} (CI limit "
-                     f"{r.evalue_ci:.2f})" for r in table.itertuples())
+    """One line per measure of an E-value table: the estimate and the two E-values (a
+    published table's marks as they read)."""
+    return "\n".join(f"{r.measure}: {r.estimate}" if isinstance(r.estimate, str) else
+                     f"{r.measure}: {_number(r.estimate, '.3f')}, E-value "
+                     f"{_number(r.evalue, '.2f')} (CI limit {_number(r.evalue_ci, '.2f')})"
+                     for r in table.itertuples())
 
 
 def interaction_lines(interactions: pd.DataFrame) -> str:

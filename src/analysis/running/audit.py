@@ -22,6 +22,7 @@ Each finding names the table, the cell and the attack, never a value.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -146,14 +147,15 @@ def _times(row: pd.Series) -> tuple[float, ...]:
 
 def _shown_values(tables: dict[str, pd.DataFrame], ledgers: dict[str, TableLedger]
                   ) -> list[Hidden]:
-    """The non-whole numbers the tables show (a text or figure may print or draw them)."""
+    """The numbers the tables show (a text or figure may print or draw them; a whole number
+    printed with decimals, ``2.000``, accounts for those digits)."""
     out = []
     for name, df in tables.items():
         for col in df.columns:
             kind = ledgers[name].role(col).kind
             for text in df[col]:
                 cell = read_cell(text)
-                if cell.state == "shown" and cell.value != round(cell.value):
+                if cell.state == "shown" and math.isfinite(cell.value):
                     out.append(Hidden(name, "", kind, cell.value))
     return out
 

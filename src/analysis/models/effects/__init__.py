@@ -35,7 +35,8 @@ subgroups
 published
     The effect tables under the small-count rule.
 headline
-    The numbers ``results.json`` records, None where not estimated.
+    The numbers ``results.json`` records, None where not estimated, and the doubly robust
+    estimate's E-values and statement as published.
 """
 
 from analysis.models.effects.contrasts import (
@@ -52,7 +53,12 @@ from analysis.models.effects.estimates import (
     estimates_by_method,
     match_clusters,
 )
-from analysis.models.effects.headline import headline_numbers
+from analysis.models.effects.headline import (
+    headline_numbers,
+    published_evalues,
+    published_summary,
+    shown_estimate,
+)
 from analysis.models.effects.outcome_models import (
     count_models,
     logistic_adjusted,
@@ -106,7 +112,10 @@ __all__ = [
     "overdispersion_table",
     "overdispersion_test",
     "prepare_sample",
+    "published_evalues",
     "published_means",
+    "published_summary",
+    "shown_estimate",
     "WHOLE_FRAME_METHODS",
     "published_sizes",
     "published_subgroups",

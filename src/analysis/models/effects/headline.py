@@ -1,9 +1,11 @@
-"""The headline numbers of the intervention-effects analysis, as ``results.json`` records them.
+"""The headline numbers of the intervention-effects analysis, as ``results.json`` records them,
+and the doubly robust estimate as the notebook publishes it (its E-values, its Justice Data Lab
+statement, its figure's title).
 
 What could not be estimated (passed here as None) is recorded as None, counts of people below
 the disclosure threshold as ``"<5"``, and what the published risk-difference table hides (a
 method's estimate, the doubly robust risks, with the risk ratio and E-values that would give
-them back) as ``"suppressed"``.
+them back) as ``"suppressed"``, in ``results.json`` and in every table and sentence alike.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.disclosure import SUPPRESSED, shown_count, shows_number
+from analysis.disclosure import SUPPRESSED, shown_count, shows_number, suppress_where
 from analysis.models.effects.doubly_robust import AIPWResult
 from analysis.models.effects.estimates import estimates_by_method
 from analysis.models.effects.matching import MatchResult
+from analysis.models.effects.reporting import jdl_sentence
 
-__all__ = ["headline_numbers"]
+__all__ = ["headline_numbers", "published_evalues", "published_summary", "ratio_withheld",
+           "shown_estimate"]
 
 RR_MEASURE = "risk ratio (doubly robust)"
 #: The method of the doubly robust row of a risk-difference table.
@@ -46,10 +50,49 @@ def _shown_risks(dr: AIPWResult, published: pd.DataFrame | None) -> list[Any]:
                                           (dr.risk_comparison, "mean_comparison")])
 
 
-def _ratio_hidden(dr: AIPWResult, published: pd.DataFrame | None) -> bool:
+def ratio_withheld(dr: AIPWResult, published: pd.DataFrame | None) -> bool:
     """Whether the risk ratio is withheld: beside the risk difference it gives back both risks
     (``RD / (RR - 1)`` is the comparison's risk), so it is shown only where they are."""
     return not all(shows_number(v) for v in _shown_risks(dr, published))
+
+
+def shown_estimate(dr: AIPWResult, published: pd.DataFrame | None) -> float | None:
+    """The doubly robust risk difference where its published table shows it and its interval
+    and p-value, None where the table hides any of them."""
+    shown = _as_shown(_dr_row(published), [(dr.estimate, "estimate"), (dr.ci_low, "ci_low"),
+                                           (dr.ci_high, "ci_high"), (dr.p_value, "p_value")])
+    return dr.estimate if all(shows_number(v) for v in shown) else None
+
+
+#: The columns of an E-value table that give its ratio back.
+_EVALUE_COLUMNS = ("estimate", "ci_low", "ci_high", "rr", "evalue", "evalue_ci")
+
+
+def published_evalues(evalues: pd.DataFrame, dr: AIPWResult | None,
+                      published: pd.DataFrame | None) -> pd.DataFrame:
+    """An E-value table (:func:`analysis.models.effects.reporting.evalue_table`) as published:
+    the doubly robust risk ratio's row reads ``"suppressed"`` where the ratio is withheld
+    (:func:`ratio_withheld`; an E-value gives its ratio back), other rows as they are."""
+    if dr is None or evalues.empty or not ratio_withheld(dr, published):
+        return evalues
+    columns = [c for c in _EVALUE_COLUMNS if c in evalues.columns]
+    return suppress_where(evalues, columns, evalues["measure"].eq(RR_MEASURE).to_numpy())
+
+
+def published_summary(dr: AIPWResult | None, published: pd.DataFrame | None, treatment: str,
+                      ratio: int = 1, min_cell: int = 5) -> str | None:
+    """The Justice Data Lab statement of the doubly robust estimate as its table publishes it.
+
+    None where the table hides the estimate (:func:`shown_estimate`); without the treated
+    people a difference of its size would need where it hides the risks (that number, beside
+    the difference, gives the treated risk back).
+    """
+    if dr is None or shown_estimate(dr, published) is None:
+        return None
+    p_treated = None if ratio_withheld(dr, published) else dr.risk_treated
+    return jdl_sentence(dr.estimate, dr.ci_low, dr.ci_high, dr.p_value, treatment,
+                        p_treated=p_treated, ratio=ratio, n_treated=dr.n_treated,
+                        min_cell=min_cell)
 
 
 def _by_method(table: pd.DataFrame, published: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
@@ -69,7 +112,7 @@ def _risk_difference(table: pd.DataFrame | None, dr: AIPWResult | None,
     estimate, low, high, se, p = _as_shown(_dr_row(published), [
         (dr.estimate, "estimate"), (dr.ci_low, "ci_low"), (dr.ci_high, "ci_high"),
         (dr.se, "se"), (dr.p_value, "p_value")])
-    hide = _ratio_hidden(dr, published)
+    hide = ratio_withheld(dr, published)
     ratio = SUPPRESSED if hide else dr.risk_ratio
     ratio_ci = [SUPPRESSED] * 2 if hide else [dr.rr_ci_low, dr.rr_ci_high]
     return dict(zip(keys, [
@@ -164,7 +207,7 @@ def headline_numbers(treatment: str, submitted_treated: int, table: pd.DataFrame
     return dict(
         treatment=treatment, estimand="ATT",
         **_risk_difference(table, dr, published), **_contrasts(freq, cost, hr, price_year),
-        **_evalues(evalues, dr is not None and _ratio_hidden(dr, published)),
+        **_evalues(evalues, dr is not None and ratio_withheld(dr, published)),
         reportable=reportable, reportable_time=reportable_time,
         n_submitted_treated=shown_count(submitted_treated, min_cell),
         n_treated=None if dr is None else shown_count(dr.n_treated, min_cell),

@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import suppress_counts
+from analysis.disclosure import flow_losses, suppress_counts
 
 __all__ = [
     "MatchResult",
@@ -348,7 +348,11 @@ def published_attrition(table: pd.DataFrame, min_cell: int = 5) -> pd.DataFrame:
     suppressed treated count is suppressed. The people left at each step are shown even when
     few are lost, so a small loss can be worked out from two shown totals: a flow of numbers
     kept at each step is what an evaluation must report (as the Justice Data Lab does), and
-    the people lost at a step are a count of a processing rule, not of a characteristic.
+    the people lost at a step are a count of a processing rule, not of a characteristic. A
+    loss beside a ``"<5"`` count of people left reads ``"suppressed"``: with the step before,
+    it would give them back (:func:`analysis.disclosure.flow_losses`).
     """
+    forced = flow_losses(table, {"treated": "treated_lost", "comparison": "comparison_lost"},
+                         min_cell)
     return suppress_counts(table, ["treated", "comparison", "treated_lost", "comparison_lost"],
-                           {"treated_pct_of_submitted": "treated"}, min_cell)
+                           {"treated_pct_of_submitted": "treated"}, min_cell, forced=forced)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.disclosure import count_text, is_small
 from analysis.measures.balance import imbalanced
 from analysis.models.effects.common import z_value
 from analysis.models.effects.doubly_robust import AIPWResult
@@ -56,6 +57,7 @@ def jdl_sentence(
     ratio: int = 1,
     n_treated: int | None = None,
     alpha: float = 0.05,
+    min_cell: int = 5,
 ) -> str:
     """A Justice Data Lab style statement of a risk difference (fractions, treated minus comparison).
 
@@ -63,7 +65,8 @@ def jdl_sentence(
     reoffended within one year than would have done without <treatment>." followed by the
     significance sentence. When the interval includes 0 the statement gives both directions,
     says the result is not statistically significant and, given ``p_treated``, how many treated
-    people would be needed to detect a difference of the estimated size (80% power).
+    people would be needed to detect a difference of the estimated size (80% power), beside
+    the ``n_treated`` of the analysis (``"<5"`` from 1 to ``min_cell - 1``).
     """
     lo, hi = 100 * ci_low, 100 * ci_high
     significant = p_value < alpha and (ci_high < 0 or ci_low > 0)
@@ -91,7 +94,8 @@ def jdl_sentence(
         if p_treated is not None:
             n = sample_size_needed(p_treated, p_treated - estimate, ratio, alpha)
             if np.isfinite(n):
-                have = f" (this analysis has {n_treated:,})" if n_treated is not None else ""
+                have = ("" if n_treated is None
+                        else f" (this analysis has {count_text(n_treated, min_cell)})")
                 sig += (f" To detect a difference of the estimated size ({100 * estimate:+.1f} "
                         f"percentage points) with 80% power at the 5% level, about {int(n):,} "
                         f"treated people{have} with {ratio} matched comparison"
@@ -102,27 +106,35 @@ def jdl_sentence(
 
 
 def reportability(n_treated: int, treated_reoffenders: int, min_treated: int = 60,
-                  min_reoffenders: int = 30) -> pd.DataFrame:
+                  min_reoffenders: int = 30, min_cell: int = 5) -> pd.DataFrame:
     """Whether each headline measure may be reported, by the Justice Data Lab minimums.
 
     All measures need at least ``min_treated`` treated people; the time to first reoffence also
-    needs at least ``min_reoffenders`` treated reoffenders.
+    needs at least ``min_reoffenders`` treated reoffenders. The reasons give the counts under
+    the small-count rule (:func:`analysis.disclosure.count_text`): from 1 to ``min_cell - 1``
+    they read ``"<5"``, and the treated reoffenders are not given where the treated people
+    without a reoffence are 1 to ``min_cell - 1`` (the two counts would give them).
 
     Returns
     -------
     DataFrame
         ``measure``, ``reportable`` (bool), ``reason``.
     """
+    people = f"{count_text(n_treated, min_cell)} treated people"
+    rest = pd.Series([n_treated - treated_reoffenders])
+    reoffenders = (f"fewer treated reoffenders than the minimum {min_reoffenders}"
+                   if bool(is_small(rest, min_cell).iloc[0]) else
+                   f"{count_text(treated_reoffenders, min_cell)} treated reoffenders, fewer "
+                   f"than the minimum {min_reoffenders}")
     rows = []
     for measure, need_reoff in (("one-year proven reoffending", False),
                                 ("frequency of proven reoffences", False),
                                 ("time to first proven reoffence", True)):
         reasons = []
         if n_treated < min_treated:
-            reasons.append(f"{n_treated} treated people, fewer than the minimum {min_treated}")
+            reasons.append(f"{people}, fewer than the minimum {min_treated}")
         if need_reoff and treated_reoffenders < min_reoffenders:
-            reasons.append(f"{treated_reoffenders} treated reoffenders, fewer than the minimum "
-                           f"{min_reoffenders}")
+            reasons.append(reoffenders)
         rows.append({"measure": measure, "reportable": not reasons,
                      "reason": "; ".join(reasons) or "meets the minimums"})
     return pd.DataFrame(rows)
