@@ -168,13 +168,18 @@ def km(folder: Path) -> str:
     return f"{len(curves):,} curve points"
 
 
+def _used(frame, columns: list[str]):
+    """The columns a stage's models use (the cohort's others are not copied with its cases)."""
+    return frame[list(dict.fromkeys(c for c in columns if c in frame))]
+
+
 def cox_inputs(frame, covariates: list[str]):
     """The Cox stages' data: complete cases of treatment and covariates, and reference levels."""
     from analysis.measures.cohort import complete_cases
     from analysis.models.design import default_references
 
     covariates = ["treated", *covariates]
-    frame, _ = complete_cases(frame, covariates)
+    frame, _ = complete_cases(_used(frame, ["time", "event", *covariates]), covariates)
     return frame, covariates, default_references(frame, covariates)
 
 
@@ -203,7 +208,8 @@ def model_inputs(frame, covariates: list[str]):
     from analysis.measures.cohort import complete_cases
     from analysis.models.design import default_references
 
-    frame, _ = complete_cases(frame, covariates)
+    frame, _ = complete_cases(_used(frame, ["treated", "reoffences", "sex", *covariates]),
+                              covariates)
     return frame, list(covariates), default_references(frame, covariates)
 
 
