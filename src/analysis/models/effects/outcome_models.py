@@ -203,7 +203,7 @@ def count_models(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the robust covariance leaves the estimates, fitted values and likelihood as they are
-        pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(**kw)
+        pois = sm.Poisson(y, X).fit(method="newton", disp=False, **kw)
         nb = negative_binomial(y, X, np.append(pois.params.to_numpy(), 0.5), kw)
     rows = []
     for name, res, a in (("Poisson", pois, np.nan),
@@ -214,7 +214,7 @@ def count_models(
                      "p_value": 2 * stats.norm.sf(abs(b / s)), "nb_alpha": a,
                      "log_likelihood": float(res.llf), "aic": float(res.aic)})
     table = pd.DataFrame(rows).assign(se_type=se_type(cluster_col), n=len(frame))
-    ct = overdispersion_test(y.to_numpy(), pois.fittedvalues.to_numpy())
+    ct = overdispersion_test(y.to_numpy(), np.asarray(pois.predict()))
     lr = max(0.0, 2 * (float(nb.llf) - float(pois.llf)))
     lr_p = 0.5 * stats.chi2.sf(lr, 1)
     preferred = "negative binomial" if min(ct["p_value"], lr_p) < alpha else "Poisson"
