@@ -14,8 +14,9 @@ the cohort build uses the engine ``auto`` chooses. Each stage then
 runs in a fresh Python process, so that its wall time and peak resident memory (``ru_maxrss``)
 are its own (they include reading the stage's inputs from a cached Parquet copy). Results go
 to a Markdown table (default ``docs/performance.md``, whose text outside the table is kept).
-Targets: every stage of the 1M-person cohort within 5 minutes and 8 GB peak; 5M people
-within 10 minutes and 8 GB peak.
+The stage ``end to end: files to estimates, in one process`` runs the analysis's stages in
+turn in one process (``BENCHMARK_MEMORY=1`` prints each part's memory). Targets: 1M people end
+to end within 90 s; 5M people within 10 minutes and 8 GB peak.
 """
 
 from __future__ import annotations
