@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -237,6 +238,22 @@ def test_the_hand_over_serves_only_clients_with_the_key(tmp_path: Path,
         assert handover.receive("abc") is None
     monkeypatch.setenv(handover.KEY_ENV, env[handover.KEY_ENV])
     assert handover.receive("abc") is None  # the run has ended
+
+
+def test_the_hand_over_starts_before_its_data_and_a_kernel_waits_for_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with handover.serving(tmp_path) as server:
+        for key, value in server.environment.items():
+            monkeypatch.setenv(key, value)
+        got: list[object] = []
+        client = threading.Thread(target=lambda: got.append(handover.receive("abc")))
+        client.start()
+        client.join(timeout=0.3)
+        assert client.is_alive() and got == []  # connected, waiting for the data
+        server.provide({"rows": 3}, "abc")
+        client.join(timeout=10)
+        assert got == [{"rows": 3}]
+        assert handover.receive("abc") == {"rows": 3}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the abstract socket namespace is Linux's")

@@ -3,6 +3,8 @@ titles that state what the data show; and the one mapping of names to words."""
 
 from __future__ import annotations
 
+import contextlib
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,7 +21,13 @@ from analysis.measures.performance import PAN_DORSET_MEASURES  # noqa: E402
 from analysis.models import survival as sv  # noqa: E402
 from analysis.models.effects.weighted_km_bands import weighted_km_bands  # noqa: E402
 from analysis.models.survival.adjusted_bands import adjusted_survival_bands  # noqa: E402
-from analysis.presentation import cost_plots, effects_plots, performance_plots, survival_plots  # noqa: E402
+from analysis.presentation import (  # noqa: E402
+    cost_plots,
+    effects_plots,
+    performance_plots,
+    style,
+    survival_plots,
+)
 from analysis.presentation.labels import (  # noqa: E402
     display_headers,
     label,
@@ -303,3 +311,30 @@ def test_figures_are_saved_byte_identical(tmp_path) -> None:
         png, svg = save_figure(fig, tmp_path / run / "forest")
         saved.append((png.read_bytes(), svg.read_bytes()))
     assert saved[0] == saved[1]
+
+
+def _tight_figure() -> plt.Figure:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [3, 1, 2], label="a line")
+    ax.set_title("A title that states the finding")
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def test_a_tight_layout_figure_is_written_as_matplotlib_writes_it_with_one_pass_less(
+        tmp_path, monkeypatch) -> None:
+    fig = _tight_figure()
+    engine = fig.get_layout_engine()
+    draws = []
+    draw = matplotlib.figure.Figure.draw
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw",
+                        lambda self, renderer: draws.append(1) or draw(self, renderer))
+    png, svg = save_figure(fig, tmp_path / "saved" / "tight")
+    # the layout pass, the PNG, the layout pass before the SVG and the SVG (matplotlib alone
+    # adds a layout pass before the PNG)
+    assert len(draws) == 4
+    assert fig.get_layout_engine() is engine  # the placeholder engine is given back
+    monkeypatch.setattr(style, "_engine_set_aside", lambda fig: contextlib.nullcontext())
+    kept = save_figure(_tight_figure(), tmp_path / "engine_kept" / "tight")  # matplotlib's way
+    assert [p.read_bytes() for p in (png, svg)] == [p.read_bytes() for p in kept]

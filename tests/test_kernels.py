@@ -38,9 +38,10 @@ withhold_kernel_output()
 print("not shown")
 """
 
-#: What the next notebook sees of those changes (and a warning a new kernel shows).
+#: What the next notebook sees of those changes (and a warning a new kernel shows), and whether
+#: the objects the kernel's imports made are out of the garbage collector's passes.
 STATE = """\
-import os, sys, warnings
+import gc, os, sys, warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ from analysis.disclosure import policy
 from analysis.presentation.kernel_output import is_withholding
 print("leftover" in globals(), plt.rcParams["font.size"], plt.get_fignums(), policy(),
       pd.get_option("display.max_rows"), np.geterr()["divide"], os.environ.get("LEFTOVER"),
-      os.getcwd() == NOTEBOOKS, is_withholding())
+      os.getcwd() == NOTEBOOKS, is_withholding(), gc.get_freeze_count() > 0)
 warnings.warn("shown once per location", UserWarning)
 """
 
@@ -84,7 +85,8 @@ def test_a_notebook_after_another_in_the_same_kernel_sees_a_new_kernel(tmp_path:
     after = _outputs(out / "notebooks" / state.name)
     assert after == alone
     printed = "".join(outputs for _, outputs in after)
-    assert "False 10.0 [] Policy(min_cell=5, rounding=None) 60 warn None True False" in printed
+    assert ("False 10.0 [] Policy(min_cell=5, rounding=None) 60 warn None True False True"
+            in printed)  # the libraries' objects frozen out of the garbage collector's passes
     assert "shown once per location" in printed
     assert [count for count, _ in after] == [1, 2, 3]  # parameters, injected, body
 

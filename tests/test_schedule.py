@@ -40,11 +40,24 @@ def test_start_order_finds_the_best_split_worked_by_hand() -> None:
 
 
 def test_start_order_keeps_the_files_order_without_a_reason_to_change() -> None:
-    assert start_order(FILES, DEPS, None, jobs=2) == FILES
-    assert start_order(FILES, DEPS, {"01": 1.0}, jobs=2) == FILES  # a notebook not timed
+    assert start_order(FILES, {}, None, jobs=2) == FILES
     assert start_order(FILES, DEPS, SECONDS, jobs=1) == FILES
     equal = dict.fromkeys(FILES, 1.0)
     assert start_order(FILES, {}, equal, jobs=5) == FILES
+
+
+def test_without_durations_the_notebooks_others_wait_for_start_first() -> None:
+    expected = ["03", "01", "02", "04", "05"]
+    assert start_order(FILES, DEPS, None, jobs=2) == expected
+    assert start_order(FILES, DEPS, {"01": 1.0}, jobs=2) == expected  # a notebook not timed
+    # the default run's six notebooks (00_design first in the files) as they took on two
+    # cores: 02 (6.5 s) no longer outlasts 03, 04 and 05 together, which would run one after
+    # another on one kernel in the files' order
+    default = {"00": 0.9, "01": 1.4, "02": 6.5, "03": 3.4, "04": 1.4, "05": 4.2}
+    order = start_order(list(default), DEPS, None, jobs=2)
+    assert order == ["03", "00", "01", "02", "04", "05"]
+    assert math.isclose(finish_time(order, DEPS, default, jobs=2), 3.4 + 1.4 + 4.2)
+    assert math.isclose(finish_time(list(default), DEPS, default, jobs=2), 1.4 + 3.4 + 1.4 + 4.2)
 
 
 def test_many_notebooks_are_ordered_by_longest_chain_when_that_is_faster() -> None:

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from analysis.data.parsing import (
     DEFAULT_DATE_FORMAT,
@@ -112,6 +110,11 @@ _TYPE_RULE: dict[str, str] = {k: RULES[k] for k in TYPED_KINDS}
 #: pandera's own check names mapped to our rule text.
 _PANDERA_CHECKS: dict[str, str] = {"not_nullable": RULES["blank"]}
 
+# pandera is imported by the functions that validate, not with the module: the kernels of a
+# run, handed data the runner has validated, never import it (0.25 s each).
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 
 class DateReading(NamedTuple):
     """How a whole date column is read, for validating it a part at a time.
@@ -143,6 +146,7 @@ def _check(rule: str, test: Callable[[pd.Series], pd.Series]) -> pa.Check:
     its index and can be compared with other columns) and returns a boolean Series; a result
     that is missing (comparison with a blank) counts as passing.
     """
+    import pandera.pandas as pa
 
     def run(values: pd.Series) -> pd.Series:
         result = test(values)
@@ -160,6 +164,8 @@ def _schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, file: str,
     Failure cases are grouped by column and check; only their row index is used (the failing
     values are never read), giving data row numbers ``index + 1``.
     """
+    from pandera.errors import SchemaErrors
+
     try:
         schema.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as err:
@@ -274,6 +280,8 @@ def _parsed(ok: pd.Series) -> Callable[[pd.Series], pd.Series]:
 def _type_schema(specs: list[ColumnSpec], parsed: pd.DataFrame,
                  date_rules: dict[str, str]) -> pa.DataFrameSchema:
     """Schema on the text as read: blanks in non-nullable columns, values of the wrong type."""
+    import pandera.pandas as pa
+
     columns = {}
     for s in specs:
         checks = []
@@ -342,6 +350,8 @@ def age_at(start: pd.Series, dob: pd.Series) -> pd.Series:
 def _value_schema(table: str, specs: list[ColumnSpec], parsed: pd.DataFrame,
                   whole_columns: bool = True) -> pa.DataFrameSchema:
     """Schema on the parsed columns: ranges, follow-up, date order, unique ids."""
+    import pandera.pandas as pa
+
     checks = _value_checks(table, parsed, whole_columns)
     role_columns = {s.name for s in specs if s.origin == "role"}
     columns = {
@@ -445,6 +455,8 @@ def whole_column_problems(table: str, parsed: pd.DataFrame, params: RunParams,
     list of Problem
         Duplicate person ids, then a treatment flag without both levels.
     """
+    import pandera.pandas as pa
+
     specs = [s for s in table_specs(table, params) if s.name in parsed]
     labels = {s.name: s.label for s in specs}
     problems = []
@@ -507,6 +519,8 @@ def validate_cross(people: pd.DataFrame, offences: pd.DataFrame, params: RunPara
         Offences of unknown people and offences dated before the person's cohort start,
         reported on offences-file rows.
     """
+    import pandera.pandas as pa
+
     if "person_id" not in people or "person_id" not in offences:
         return []
     unique = known_people(people) if known is None else known

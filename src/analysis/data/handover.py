@@ -6,7 +6,8 @@ socket in the run's private folder, in Linux's abstract namespace when that fold
 long for a socket, or a named pipe on Windows) that serves only clients proving they hold a
 random key. Address and key reach the kernels through their environment (:data:`ADDRESS_ENV`,
 :data:`KEY_ENV`), never through a file, so a run killed outright leaves no copy of the people
-table behind: the socket holds no data, and the key dies with the processes.
+table behind: the socket holds no data, and the key dies with the processes. The server can be
+started before the data are validated (:func:`serving`), so that the kernels start meanwhile.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ADDRESS_ENV", "KEY_ENV", "receive", "serve"]
+__all__ = ["ADDRESS_ENV", "KEY_ENV", "Handover", "receive", "serve", "serving"]
 
 #: Where the kernels find the runner's server (a socket path or a pipe name).
 ADDRESS_ENV = "ANALYSIS_HANDOVER_ADDRESS"
@@ -70,21 +71,33 @@ class _Reader(io.RawIOBase):
 
 
 class _Server:
-    """Stream ``data`` to every client that authenticates, one at a time, until closed.
+    """Stream the data, once :meth:`provide` has given them, to every client that authenticates,
+    one at a time, until closed.
 
     The data are pickled straight into the connection for each client, so no second copy of
-    them is held in memory, let alone written to disk.
+    them is held in memory, let alone written to disk. A client that connects before the data
+    are given waits for them.
     """
 
-    def __init__(self, data: Any, fingerprint: str, address: str, key: bytes):
-        self._data, self._fingerprint = data, fingerprint
+    def __init__(self, address: str, key: bytes):
+        self._data: Any = None
+        self._fingerprint = ""
+        self._ready = threading.Event()
         self._closing = threading.Event()
         self._listener = Listener(address, backlog=8, authkey=key)
         self.address = address
         self._thread = threading.Thread(target=self._serve, name="analysis-handover", daemon=True)
         self._thread.start()
 
+    def provide(self, data: Any, fingerprint: str) -> None:
+        """Serve ``data``, read from the files ``fingerprint`` names, from now on."""
+        self._data, self._fingerprint = data, fingerprint
+        self._ready.set()
+
     def _send(self, conn: Connection) -> None:
+        while not self._ready.wait(timeout=0.1):
+            if self._closing.is_set():
+                return
         conn.send_bytes(self._fingerprint.encode())
         with io.BufferedWriter(_Writer(conn), buffer_size=CHUNK) as stream:
             pickle.dump(self._data, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -142,6 +155,46 @@ def _from_environment(address: str) -> str:
     return "\0" + address[1:] if address.startswith("@") else address
 
 
+class Handover:
+    """A server of validated data for the kernels of a run (:func:`serving`).
+
+    Attributes
+    ----------
+    environment : dict of str to str
+        The environment variables that let a kernel fetch the data (:func:`receive`).
+    """
+
+    def __init__(self, server: _Server, key: bytes):
+        self._server = server
+        self.environment = {ADDRESS_ENV: _to_environment(server.address), KEY_ENV: key.hex()}
+
+    def provide(self, data: Any, fingerprint: str) -> None:
+        """Serve ``data`` (:class:`analysis.data.loading.ValidatedData`), read from the files
+        and with the data parameters ``fingerprint`` names (:func:`analysis.data.loading.
+        data_fingerprint`); a kernel uses them only if its own parameters give the same."""
+        self._server.provide(data, fingerprint)
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[Handover]:
+    """A server for the kernels started inside the block, given its data later.
+
+    The kernels can so be started, and import their libraries, while the runner reads and
+    validates the data (:meth:`Handover.provide` then hands them over).
+
+    Parameters
+    ----------
+    folder : Path
+        The run's private folder (mode 0700), for the socket.
+    """
+    key = secrets.token_bytes(32)
+    server = _Server(_address(folder), key)
+    try:
+        yield Handover(server, key)
+    finally:
+        server.close()
+
+
 @contextmanager
 def serve(data: Any, fingerprint: str, folder: Path) -> Iterator[dict[str, str]]:
     """Serve ``data`` to the kernels started inside the block.
@@ -161,12 +214,9 @@ def serve(data: Any, fingerprint: str, folder: Path) -> Iterator[dict[str, str]]
     dict of str to str
         The environment variables that let a kernel fetch the data (:func:`receive`).
     """
-    key = secrets.token_bytes(32)
-    server = _Server(data, fingerprint, _address(folder), key)
-    try:
-        yield {ADDRESS_ENV: _to_environment(server.address), KEY_ENV: key.hex()}
-    finally:
-        server.close()
+    with serving(folder) as handover:
+        handover.provide(data, fingerprint)
+        yield handover.environment
 
 
 def receive(fingerprint: str) -> Any | None:

@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.disclosure.bounds import Constraint, Var, components, disclosed, solve
+from analysis.disclosure.bounds import (
+    Constraint,
+    Var,
+    components,
+    disclosed,
+    lowest,
+    may_disclose,
+    solve,
+)
 from analysis.disclosure.cells import ATTACKS, Cell, Finding, cell_name, read_cell
 from analysis.disclosure.ledger import GroupTotal, RowTotal, TableLedger, Window
 
@@ -334,7 +342,9 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], ledgers: Mapping[str, Table
             small_shown = False
             if target[0] == "cell":
                 small_shown = any(system.read(m).state == "small" for m in system.members(target[1]))
-            span = solve(variables, cons, system.bounds, target)
+            low = lowest(variables, cons, system.bounds, target)
+            span = (None if low is None else (low, math.inf) if not may_disclose(low, min_cell)
+                    else solve(variables, cons, system.bounds, target))
             if span is None:
                 tables_of = sorted({t for c in cons for t in c.tables})
                 audit.unchecked.append(f"{', '.join(tables_of)}: their sums and rates cannot all hold")

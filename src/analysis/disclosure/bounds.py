@@ -3,8 +3,10 @@
 A :class:`Constraint` is ``lo <= sum(coefficient * count) <= hi`` over unknown counts, tagged
 with the attack it comes from and the tables it uses. :func:`solve` finds a count's range by
 integer programming (:func:`scipy.optimize.milp`), :func:`disclosed` says whether that range
-gives away a count of 1 to ``min_cell - 1``, and :func:`components` splits the constraints into
-independent problems.
+gives away a count of 1 to ``min_cell - 1`` (:func:`lowest` and :func:`may_disclose` tell
+first, from the smallest value alone, the counts that cannot be given away, whose largest
+value need not be found), and :func:`components` splits the constraints into independent
+problems.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-__all__ = ["Constraint", "Var", "components", "disclosed", "solve"]
+__all__ = ["Constraint", "Var", "components", "disclosed", "lowest", "may_disclose", "solve"]
 
 #: An unknown count: a hidden cell (``("cell", cell)``) or a count a sum implies (``("rest", ...)``).
 Var = tuple
@@ -34,9 +36,10 @@ class Constraint:
     tables: frozenset[str]
 
 
-def solve(variables: list[Var], constraints: list[Constraint], bounds: Mapping[Var, tuple],
-          target: Var) -> tuple[float, float] | None:
-    """Smallest and largest whole value of ``target``; None if the constraints cannot hold."""
+def _extreme(variables: list[Var], constraints: list[Constraint], bounds: Mapping[Var, tuple],
+             target: Var, sign: float) -> float | None:
+    """Smallest (``sign`` 1) or largest (``sign`` -1) whole value of ``target`` (infinite when
+    the solver finds no optimum); None if the constraints cannot hold."""
     index = {v: k for k, v in enumerate(variables)}
     a = np.zeros((len(constraints), len(variables)))
     for r, con in enumerate(constraints):
@@ -45,16 +48,33 @@ def solve(variables: list[Var], constraints: list[Constraint], bounds: Mapping[V
     lb = np.array([c.lo for c in constraints])
     ub = np.array([c.hi for c in constraints])
     box = Bounds([bounds[v][0] for v in variables], [bounds[v][1] for v in variables])
-    out = []
-    for sign in (1.0, -1.0):
-        c = np.zeros(len(variables))
-        c[index[target]] = sign
-        res = milp(c, constraints=LinearConstraint(a, lb, ub), integrality=np.ones(len(variables)),
-                   bounds=box)
-        if res.status == 2:
-            return None
-        out.append(sign * res.fun if res.status == 0 else -sign * math.inf)
-    return out[0], out[1]
+    c = np.zeros(len(variables))
+    c[index[target]] = sign
+    res = milp(c, constraints=LinearConstraint(a, lb, ub), integrality=np.ones(len(variables)),
+               bounds=box)
+    if res.status == 2:
+        return None
+    return sign * res.fun if res.status == 0 else -sign * math.inf
+
+
+def lowest(variables: list[Var], constraints: list[Constraint], bounds: Mapping[Var, tuple],
+           target: Var) -> float | None:
+    """Smallest whole value of ``target``; None if the constraints cannot hold."""
+    return _extreme(variables, constraints, bounds, target, 1.0)
+
+
+def solve(variables: list[Var], constraints: list[Constraint], bounds: Mapping[Var, tuple],
+          target: Var) -> tuple[float, float] | None:
+    """Smallest and largest whole value of ``target``; None if the constraints cannot hold."""
+    low = lowest(variables, constraints, bounds, target)
+    high = None if low is None else _extreme(variables, constraints, bounds, target, -1.0)
+    return None if low is None or high is None else (low, high)
+
+
+def may_disclose(low: float, min_cell: int) -> bool:
+    """Whether a count whose smallest value is ``low`` can be given away (:func:`disclosed`):
+    only if that value is a whole number from 1 to ``min_cell - 1``, whatever its largest."""
+    return not math.isinf(low) and 1 <= math.ceil(low - 1e-6) < min_cell
 
 
 def disclosed(span: tuple[float, float] | None, small_shown: bool, min_cell: int) -> bool:

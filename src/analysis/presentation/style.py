@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 import matplotlib.pyplot as plt
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.rcsetup import cycler
 from matplotlib.typing import RcKeyType
 
@@ -52,7 +55,8 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
 
     The figure is cropped to its tight bounding box (padded by ``savefig.pad_inches``), found
     once (laid out at ``savefig.dpi``, not drawn) and given to both files, so each file draws
-    the figure once.
+    the figure once, but for the layout pass matplotlib makes before the SVG file of a figure
+    laid out by ``tight_layout()`` (:func:`_engine_set_aside`).
 
     Parameters
     ----------
@@ -75,9 +79,30 @@ def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
     finally:
         fig.set_dpi(screen_dpi)
     with plt.rc_context({"svg.hashsalt": "analysis"}):
-        fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
+        with _engine_set_aside(fig):
+            fig.savefig(png, metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return [png, svg]
+
+
+@contextmanager
+def _engine_set_aside(fig: plt.Figure) -> Iterator[None]:
+    """Without the placeholder layout engine ``tight_layout()`` leaves on ``fig``, if any.
+
+    That engine lays nothing out, but matplotlib lays a figure that has one out again before
+    writing a file, a pass as long as drawing it. The PNG file is written without it. The SVG
+    file keeps that pass: its clip paths are named from positions the pass recomputes, which
+    may differ from the PNG's in the last digit.
+    """
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, PlaceHolderLayoutEngine):
+        yield
+        return
+    fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
 
 
 def month_ticks(end: float, time_unit: str) -> tuple[list[float], list[str]]:

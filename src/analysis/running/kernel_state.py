@@ -12,7 +12,9 @@ withheld (:mod:`analysis.presentation.kernel_output`). Each notebook so starts f
 state, whichever notebooks the kernel ran before.
 
 Both functions run inside the kernel; outside IPython :func:`reset` sets back all but the
-namespace.
+namespace. :func:`settle` also moves the objects the imports made into the garbage collector's
+permanent generation (:func:`gc.freeze`), so that its collections, at each reset and while a
+notebook runs, pass over the notebook's objects only.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ def settle() -> None:
     if shell is not None:
         _SAVED.update(interactivity=shell.ast_node_interactivity,
                       publish=shell.display_pub.publish, formatters=_formatters(shell))
+    # The libraries' objects live as long as the kernel: kept out of the garbage collector's
+    # passes, the collections of each reset and of each notebook look only at the objects made
+    # since (a full pass over the imported libraries took 0.2-0.3 s, twice per reset).
+    gc.collect()
+    gc.freeze()
 
 
 def is_settled() -> bool:

@@ -26,7 +26,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 
-__all__ = ["ENGINE", "WARM_UP", "Kernel", "KernelNotReady", "kernel_pool"]
+__all__ = ["ENGINE", "KERNEL_ARGUMENTS", "WARM_UP", "Kernel", "KernelNotReady", "kernel_pool"]
 
 #: The papermill engine that executes a notebook in a kernel already running.
 ENGINE = "analysis-kernel"
@@ -40,6 +40,9 @@ analysis.running.kernel_state.settle()
 _RESET = "import analysis.running.kernel_state\nanalysis.running.kernel_state.reset({cwd!r})\n"
 #: Seconds a kernel has to start and import the libraries, and to be set back.
 READY_TIMEOUT = 120
+#: Options of every kernel: IPython's history of the cells run is kept in memory, not written
+#: to its database on disk after the cells and at every reset (the notebook holds the cells).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 class KernelNotReady(RuntimeError):
@@ -59,7 +62,7 @@ class Kernel:
 
     def __init__(self, kernel_name: str, cwd: Path):
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(self.manager.start_kernel)(cwd=str(cwd))
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         self._client = self.manager.blocking_client()
         self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         # the kernel imports while the runner goes on; the reply is awaited by prepare()

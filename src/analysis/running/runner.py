@@ -7,7 +7,8 @@ One run of a name runs at a time (:mod:`analysis.running.lock`); each run first 
 runs killed outright left behind (:mod:`analysis.running.leftovers`). The notebooks get the
 parameters the runner has checked (:mod:`analysis.running.parameters`) and the data it has
 validated, served from its memory (:mod:`analysis.data.handover`). They run in one kernel per
-job slot, set back to the same state before each notebook (:mod:`analysis.running.kernels`).
+job slot, set back to the same state before each notebook (:mod:`analysis.running.kernels`);
+the kernels start, and import the libraries, while the runner validates the data.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,7 +31,7 @@ from typing import Any, TextIO
 import nbformat
 import papermill as pm
 
-from analysis.data.handover import serve
+from analysis.data.handover import Handover, serving
 from analysis.data.loading import ValidatedData, data_fingerprint, load_data
 from analysis.files import private_folder, project_root, sha256
 from analysis.measures.readiness import validation_notices
@@ -296,30 +297,61 @@ def _keep_failed(tmp: Path, failure: _NotebookFailed, outputs_dir: Path, run_nam
     return RunFailed(message + "earlier complete runs are untouched.")
 
 
-def _execute(params: RunParams, data: ValidatedData, fingerprint: str, notebooks: list[Path],
-             tmp: Path, order: list[str], jobs: int, log: TextIO, progress_bar: bool
-             ) -> tuple[dict[str, float], set[str], dict[str, str]]:
-    """Execute the notebooks with the resolved parameters and the validated data handed over.
+@dataclass
+class _Kernels:
+    """The kernels of a run, started before its data are validated (:func:`_started_kernels`)."""
 
-    The parameters and the socket the kernels fetch the data from are in a private folder,
-    removed however the run ends; the data are never written to disk.
+    private: Path
+    handover: Handover
+    threads: dict[str, str]
+    idle: queue.SimpleQueue[Kernel]
+    stack: ExitStack
+
+    def stop(self) -> None:
+        """Stop the kernels and the hand-over, and remove the private folder."""
+        self.stack.close()
+
+
+@contextmanager
+def _started_kernels(notebooks: list[Path], jobs: int) -> Iterator[_Kernels]:
+    """Start the kernels of a run (they import the libraries while the runner validates).
+
+    The private folder holds the socket the kernels fetch the data from (given them by
+    ``handover.provide``) and the resolved parameters; it is removed however the run ends.
     """
-    with writing(Path(tempfile.gettempdir()), TEMP_ADVICE):
-        private = private_folder()
-    try:
-        with writing(private, TEMP_ADVICE):
-            params_file = write_resolved(params, private / "parameters.json")
-        parameters = {"params_file": str(params_file), "output_dir": str(tmp)}
-        by_name = {nb.stem: nb for nb in notebooks}
-        with serve(data, fingerprint, private) as handed, kernel_environment(handed) as threads, \
-                kernel_pool(min(max(1, jobs), len(order)), KERNEL, notebooks[0].parent) as idle, \
-                writing(tmp.parent):
-            durations, rendered = _execute_all([by_name[n] for n in order],
-                                               dependencies(notebooks), tmp, parameters, jobs,
-                                               log, progress_bar, idle)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
-    return durations, rendered, threads
+    with ExitStack() as stack:
+        with writing(Path(tempfile.gettempdir()), TEMP_ADVICE):
+            private = private_folder()
+        stack.callback(shutil.rmtree, private, ignore_errors=True)
+        handover = stack.enter_context(serving(private))
+        # the kernels' processes take the environment when they start; the runner's own is
+        # set back at once (its validation must not ask its own server for the data)
+        with kernel_environment(handover.environment) as threads:
+            idle = stack.enter_context(kernel_pool(min(max(1, jobs), len(notebooks)), KERNEL,
+                                                   notebooks[0].parent))
+        kernels = _Kernels(private, handover, threads, idle, stack.pop_all())
+    with kernels.stack:
+        yield kernels
+
+
+def _execute(params: RunParams, kernels: _Kernels, notebooks: list[Path], tmp: Path,
+             order: list[str], jobs: int, log: TextIO, progress_bar: bool
+             ) -> tuple[dict[str, float], set[str], dict[str, str]]:
+    """Execute the notebooks in ``kernels`` with the resolved parameters and the validated
+    data handed over (the data are never written to disk), then stop the kernels.
+
+    Returns the durations, the notebooks whose report page was rendered and the kernels'
+    thread settings.
+    """
+    with writing(kernels.private, TEMP_ADVICE):
+        params_file = write_resolved(params, kernels.private / "parameters.json")
+    parameters = {"params_file": str(params_file), "output_dir": str(tmp)}
+    by_name = {nb.stem: nb for nb in notebooks}
+    with writing(tmp.parent):
+        durations, rendered = _execute_all([by_name[n] for n in order], dependencies(notebooks),
+                                           tmp, parameters, jobs, log, progress_bar, kernels.idle)
+    kernels.stop()
+    return durations, rendered, kernels.threads
 
 
 def run(
@@ -386,7 +418,15 @@ def run(
 
 def _run_locked(params: RunParams, root: Path, outputs_dir: Path, notebooks: list[Path],
                 log: TextIO, progress_bar: bool, jobs: int) -> RunResult:
-    """:func:`run` once the run's lock is held."""
+    """:func:`run` once the run's lock is held: the kernels start, then the data are validated."""
+    with _started_kernels(notebooks, jobs) as kernels:
+        return _run_started(params, root, outputs_dir, notebooks, log, progress_bar, jobs,
+                            kernels)
+
+
+def _run_started(params: RunParams, root: Path, outputs_dir: Path, notebooks: list[Path],
+                 log: TextIO, progress_bar: bool, jobs: int, kernels: _Kernels) -> RunResult:
+    """:func:`run` once the lock is held and the kernels are starting."""
     source = params.source
     assert source is not None  # checked by run()
     started = manifest.utc_now()
@@ -410,8 +450,9 @@ def _run_locked(params: RunParams, root: Path, outputs_dir: Path, notebooks: lis
         with writing(outputs_dir):
             (tmp / "notebooks").mkdir()
             shutil.copyfile(source, tmp / "params.yaml")
-        durations, rendered, threads = _execute(params, data, fingerprint, notebooks, tmp, order,
-                                                jobs, log, progress_bar)
+        kernels.handover.provide(data, fingerprint)
+        durations, rendered, threads = _execute(params, kernels, notebooks, tmp, order, jobs,
+                                                log, progress_bar)
         with writing(outputs_dir):
             results = _merge_results(tmp, notebooks)
             _write_json(tmp / "results.json", results)

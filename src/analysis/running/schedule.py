@@ -5,8 +5,9 @@ kernel is free, the runner starts the first waiting notebook whose dependencies 
 With six notebooks on two kernels the order decides whether the long notebooks overlap or one
 of them runs alone at the end. :func:`start_order` replays every order allowed by the
 dependencies with the durations of the previous run of the same name (from its
-``manifest.json``) and returns the order that would finish first. Without a previous run, or
-when no order is faster, the files' order is kept. The order changes only when notebooks run,
+``manifest.json``) and returns the order that would finish first; when no order is faster, the
+files' order is kept. Without a previous run, the notebooks that others wait for start first
+(so that a chain of notebooks does not start late), then the others in the files' order. The order changes only when notebooks run,
 never what they produce: each starts from the same kernel state (:mod:`analysis.running.kernels`)
 and writes its own files.
 """
@@ -94,8 +95,9 @@ def start_order(order: Sequence[str], deps: Mapping[str, set[str]],
     deps : mapping of str to set of str
         The notebooks each must wait for.
     seconds : mapping of str to float, optional
-        Each notebook's duration in the previous run; ``order`` is returned unchanged unless
-        every notebook has one.
+        Each notebook's duration in the previous run. Unless every notebook has one, the
+        notebooks others wait for start first (by their longest chain of dependants, counted
+        in notebooks), the others in ``order``.
     jobs : int
         Notebooks run at once.
 
@@ -104,8 +106,10 @@ def start_order(order: Sequence[str], deps: Mapping[str, set[str]],
     list of str
     """
     order = list(order)
-    if jobs <= 1 or not seconds or any(n not in seconds for n in order):
+    if jobs <= 1:
         return order
+    if not seconds or any(n not in seconds for n in order):
+        return _by_longest_chain(order, deps, dict.fromkeys(order, 1.0))
     candidates: Iterator[tuple[str, ...]]
     if len(order) <= MAX_ORDERS_TRIED:
         candidates = itertools.permutations(order)
