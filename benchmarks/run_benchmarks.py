@@ -293,9 +293,6 @@ def end_to_end(folder: Path) -> str:
         t = time.perf_counter()
         out = work()
         parts[name] = time.perf_counter() - t
-        if os.environ.get("BENCHMARK_GC"):
-            import gc
-            gc.collect()
         if os.environ.get("BENCHMARK_MEMORY"):
             print(f"{name}: {parts[name]:.1f} s, resident {_resident_mb():,.0f} MB, "
                   f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB",

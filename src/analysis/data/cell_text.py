@@ -25,6 +25,8 @@ __all__ = ["arrow_as_text", "cell_text", "frame_as_text"]
 
 _DATE = "%Y-%m-%d"
 _DATE_TIME = "%Y-%m-%d %H:%M:%S"
+#: Integers below this size in absolute value are written by pandas, as floats, as ``3.0``.
+_WHOLE_FLOATS = 10**15
 
 
 def frame_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -63,9 +65,9 @@ def _column_text(column: pa.Array | pa.ChunkedArray) -> pd.Series:
         column = column.combine_chunks()
     try:
         encoded = pc.dictionary_encode(column)
-    except pa.ArrowNotImplementedError:  # nested and other types: pandas writes them
-        return series_as_text(column.to_pandas())
-    words = _arrow_text(encoded.dictionary, blanks=column.null_count > 0)
+        words = _arrow_text(encoded.dictionary, blanks=column.null_count > 0)
+    except pa.ArrowNotImplementedError:  # nested and other types cannot be encoded
+        words = None
     if words is None:
         return series_as_text(column.to_pandas())
     text = np.append(words.to_numpy(zero_copy_only=False).astype(object), np.nan)
@@ -92,26 +94,21 @@ def _arrow_text(values: pa.Array, blanks: bool) -> pa.Array | None:
         if _within(values, -_WHOLE_FLOATS, _WHOLE_FLOATS):
             return pc.binary_join_element_wise(pc.cast(values, pa.string()), ".0", "")
         return None
-    if pa.types.is_timestamp(kind) and kind.tz is None and _midnights(values):
-        values = pc.cast(values, pa.date32())
-    if pa.types.is_date(values.type):
+    timestamps = pa.types.is_timestamp(kind) and kind.tz is None
+    if pa.types.is_date(kind) or (timestamps and _midnights(values)):
         dates = pc.cast(values, pa.date32())
         if _within(dates, dt.date(1000, 1, 1), dt.date(9999, 12, 31)):
             return pc.cast(dates, pa.string())
     return None
 
 
-def _midnights(column: pa.Array | pa.ChunkedArray) -> bool:
+def _midnights(column: pa.Array) -> bool:
     """Whether every value of a date-time column falls at midnight (blanks aside)."""
     at_midnight = pc.equal(column, pc.floor_temporal(column, unit="day"))
     return bool(pc.all(at_midnight).as_py() is not False)
 
 
-#: Integers below this size in absolute value are written by pandas, as floats, as ``3.0``.
-_WHOLE_FLOATS = 10**15
-
-
-def _within(column: pa.Array | pa.ChunkedArray, low: Any, high: Any) -> bool:
+def _within(column: pa.Array, low: Any, high: Any) -> bool:
     """Whether every value of a column (blanks aside) lies between ``low`` and ``high``."""
     bounds = pc.min_max(column)
     least, most = bounds["min"].as_py(), bounds["max"].as_py()
