@@ -134,16 +134,22 @@ def write_cohort(cohort: SyntheticCohort, out_dir: str | Path) -> dict[str, Path
     dict of pathlib.Path
         Paths written, keyed ``people``, ``offences`` and ``metadata``.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"people": out / "people.csv", "offences": out / "offences.csv",
-             "metadata": out / "metadata.json"}
+    paths = _output_paths(out_dir, "csv")
     for key in ("people", "offences"):
         frame = getattr(cohort, key)
         frame.to_csv(paths[key], index=False, lineterminator="\n", na_rep="",
                      date_format="%Y-%m-%d")
     _write_metadata(paths["metadata"], cohort.metadata)
     return paths
+
+
+def _output_paths(out_dir: str | Path, suffix: str) -> dict[str, Path]:
+    """The files of a written cohort in ``out_dir`` (created if needed): the two tables in the
+    format ``suffix`` names, and ``metadata.json``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return {"people": out / f"people.{suffix}", "offences": out / f"offences.{suffix}",
+            "metadata": out / "metadata.json"}
 
 
 def _write_metadata(path: Path, metadata: dict) -> None:
@@ -171,10 +177,7 @@ def write_parquet_chunks(n_people: int, out_dir: str | Path, seed: int = DEFAULT
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"people": out / "people.parquet", "offences": out / "offences.parquet",
-             "metadata": out / "metadata.json"}
+    paths = _output_paths(out_dir, "parquet")
     writers: dict[str, pq.ParquetWriter] = {}
     metadata: dict = {}
     starts = range(0, n_people, chunk_people)
